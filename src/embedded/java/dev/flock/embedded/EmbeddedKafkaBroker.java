@@ -2,7 +2,7 @@ package dev.flock.embedded;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.server.Server;
+import org.apache.kafka.server.common.Feature;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.common.MetadataVersion;
@@ -49,7 +49,7 @@ final class EmbeddedKafkaBroker {
                     .setMetadataLogDirectory(logDir.toString())
                     .setControllerListenerName("CONTROLLER")
                     .setReleaseVersion(MetadataVersion.latestProduction())
-                    .setSupportedFeatures(Server.PRODUCTION_FEATURES)
+                    .setSupportedFeatures(Feature.PRODUCTION_FEATURES)
                     .setIgnoreFormatted(true)
                     .run();
         }

@@ -2,22 +2,24 @@ package dev.flock.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Logger;
+import javax.management.JMException;
+import javax.management.ObjectName;
 import java.util.stream.Stream;
 
 /**
  * The real PostgreSQL and Kafka that Flock starts for itself in dev and test when none is configured, once per JVM.
  *
  * <p>Quarkus builds its configuration several times and dev mode reloads classes on every change, so the state that
- * must outlive a class loader ("already started", the URLs, the controls) lives in system properties and JDK types.
+ * must outlive a class loader ("already started", the URLs) lives in system properties, and the controls in JMX.
  */
 public final class EmbeddedServices {
 
@@ -25,8 +27,6 @@ public final class EmbeddedServices {
 
     static final String DB_URL = "flock.embedded.db-url";
     static final String KAFKA_SERVERS = "flock.embedded.kafka-servers";
-    /** A {@code Map<String, Runnable>} of controls ("kafka.stop", "kafka.start", "postgres.stop", ...) for fault tests. */
-    public static final String CONTROLS = "flock.embedded.controls";
     /** Set by the application while it runs, so the shutdown hook stops it before the services it uses. */
     public static final String APP_RUNNING = "flock.embedded.app-running";
 
@@ -59,12 +59,12 @@ public final class EmbeddedServices {
         }
         LOG.info(() -> String.format("Embedded PostgreSQL and Kafka ready in %d ms", (System.nanoTime() - began) / 1_000_000));
 
-        Map<String, Runnable> controls = new LinkedHashMap<>();
-        controls.put("postgres.stop", postgres::stop);
-        controls.put("postgres.start", () -> run(postgres::start));
-        controls.put("kafka.stop", kafka::stop);
-        controls.put("kafka.start", () -> run(kafka::start));
-        System.getProperties().put(CONTROLS, Map.copyOf(controls));
+        try {
+            ManagementFactory.getPlatformMBeanServer().registerMBean(new EmbeddedServicesControl(postgres, kafka),
+                    new ObjectName(EmbeddedServicesControlMBean.NAME));
+        } catch (JMException e) {
+            LOG.warning("Embedded services control not registered: " + e);
+        }
         System.setProperty(DB_URL, postgres.reactiveUrl());
         System.setProperty(KAFKA_SERVERS, kafka.bootstrapServers());
 
@@ -131,15 +131,4 @@ public final class EmbeddedServices {
         }
     }
 
-    private interface Action {
-        void run() throws Exception;
-    }
-
-    private static void run(Action action) {
-        try {
-            action.run();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
