@@ -89,7 +89,7 @@ public final class EmbeddedServices {
         }
     }
 
-    private static Path dataRoot(boolean persistent) {
+    static Path dataRoot(boolean persistent) {
         String configured = System.getProperty("flock.embedded.data-dir", System.getenv("FLOCK_EMBEDDED_DATA_DIR"));
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured).toAbsolutePath();

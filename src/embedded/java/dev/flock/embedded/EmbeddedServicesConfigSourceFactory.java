@@ -6,13 +6,14 @@ import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
 import org.eclipse.microprofile.config.spi.ConfigSource;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
 /**
  * Supplies {@code FLOCK_DB_URL} and {@code KAFKA_BOOTSTRAP_SERVERS} in the dev and test profiles when nothing else
- * does, by starting the embedded PostgreSQL and Kafka. Its ordinal is below every ordinary source, so an environment
+ * does, by starting the embedded PostgreSQL and Kafka, and a token signing key pair when none is configured. Its ordinal is below every ordinary source, so an environment
  * variable or a system property always wins and then nothing is started.
  */
 public final class EmbeddedServicesConfigSourceFactory implements ConfigSourceFactory {
@@ -28,16 +29,19 @@ public final class EmbeddedServicesConfigSourceFactory implements ConfigSourceFa
         if ((!dev && !test) || duringBuild()) {
             return List.of();
         }
+        Map<String, String> values = new HashMap<>();
+        if (isUnset(context.getValue("FLOCK_JWT_PRIVATE_KEY")) && isUnset(context.getValue("FLOCK_JWT_PUBLIC_KEY"))) {
+            values.putAll(DevSigningKeys.ensure(dev));
+        }
         boolean needDb = isUnset(context.getValue("FLOCK_DB_URL"));
         boolean needKafka = isUnset(context.getValue("KAFKA_BOOTSTRAP_SERVERS"));
         if (!needDb && !needKafka) {
-            return List.of();
+            return List.of(new PropertiesConfigSource(values, "flock-embedded-services", ORDINAL));
         }
         if (needDb != needKafka) {
             LOG.warning("Only one of FLOCK_DB_URL and KAFKA_BOOTSTRAP_SERVERS is configured; embedded services start for the other");
         }
         Map<String, String> started = EmbeddedServices.ensureStarted(dev);
-        Map<String, String> values = new java.util.HashMap<>();
         if (needDb) {
             values.put("FLOCK_DB_URL", started.get(EmbeddedServices.DB_URL));
             values.put("FLOCK_DB_USER", "postgres");

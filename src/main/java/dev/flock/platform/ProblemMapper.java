@@ -1,10 +1,14 @@
 package dev.flock.platform;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.validation.Path;
@@ -37,7 +41,9 @@ public class ProblemMapper {
         return Problem.invalid(detail, errors).toResponse();
     }
 
-    @ServerExceptionMapper
+    // Quarkus has built-in mappers for some Jackson exceptions; the most specific type wins, so each is named here.
+    @ServerExceptionMapper({JsonProcessingException.class, JsonParseException.class, UnrecognizedPropertyException.class,
+            MismatchedInputException.class, InvalidFormatException.class, JsonMappingException.class})
     public Response unreadable(JsonProcessingException e) {
         if (e instanceof UnrecognizedPropertyException unknown) {
             String field = unknown.getPropertyName();
@@ -50,6 +56,17 @@ public class ProblemMapper {
             }
         }
         return Problem.of(Response.Status.BAD_REQUEST, "The body is not valid JSON for this request").toResponse();
+    }
+
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthenticated(RuntimeException e) {
+        return Response.status(401).type(Problem.MEDIA).header("WWW-Authenticate", "Bearer")
+                .entity(Problem.of(401, "Unauthorized", detail(401))).build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return Problem.of(403, "Forbidden", detail(403)).toResponse();
     }
 
     @ServerExceptionMapper

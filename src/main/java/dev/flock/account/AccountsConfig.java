@@ -1,0 +1,36 @@
+package dev.flock.account;
+
+import dev.flock.platform.RateLimit;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+@ConfigMapping(prefix = "flock.accounts")
+public interface AccountsConfig {
+
+    /** How long a session token is valid. */
+    @WithDefault("24h")
+    Duration tokenLifetime();
+
+    /** bcrypt cost factor (log2 rounds); each step doubles the time a login and a guess take. */
+    @WithDefault("11")
+    int bcryptCost();
+
+    /** Login attempts per username. */
+    Limit loginPerUsername();
+
+    /** Login attempts per client address. */
+    Limit loginPerAddress();
+
+    /** Account creations per client address. */
+    Limit signupPerAddress();
+
+    interface Limit extends RateLimit {
+        @Override
+        int requests();
+
+        @Override
+        Duration per();
+    }
+}

@@ -1,0 +1,27 @@
+package dev.flock.follow;
+
+import dev.flock.platform.ApiTime;
+import dev.flock.platform.OnContext;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.Record;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.reactive.messaging.Channel;
+
+import java.time.Instant;
+
+/** Publishes follow changes to flock.follows so every instance can update the live streams it holds. */
+@ApplicationScoped
+public class FollowEventPublisher {
+
+    @Inject
+    @Channel("follows-out")
+    MutinyEmitter<Record<String, FollowEvent>> emitter;
+
+    /** Completes once the broker acknowledged the event (acks=all). */
+    public Uni<Void> publish(String type, long follower, long followee) {
+        FollowEvent event = new FollowEvent(type, String.valueOf(follower), String.valueOf(followee), ApiTime.format(Instant.now()));
+        return emitter.send(Record.of(event.follower(), event)).emitOn(OnContext.current());
+    }
+}

@@ -1,0 +1,83 @@
+package dev.flock.follow;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.util.List;
+
+/** The follow graph in PostgreSQL, with the account counters kept in the same transaction. */
+@ApplicationScoped
+public class FollowGraph {
+
+    /** One row of a followers/following list: the other account and the follow's position (the cursor). */
+    public record Edge(long accountId, long seq) {
+    }
+
+    @Inject
+    FollowEventPublisher events;
+
+    /**
+     * Follows; answers whether anything changed. The event is published before the commit, so a 2xx answer always
+     * means every instance heard of the change; if Kafka refuses, the transaction rolls back and nothing changed.
+     */
+    public Uni<Boolean> follow(long follower, long followee) {
+        return change("INSERT INTO follows (follower_id, followee_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                1, FollowEvent.FOLLOWED, follower, followee);
+    }
+
+    public Uni<Boolean> unfollow(long follower, long followee) {
+        return change("DELETE FROM follows WHERE follower_id = ?1 AND followee_id = ?2",
+                -1, FollowEvent.UNFOLLOWED, follower, followee);
+    }
+
+    private Uni<Boolean> change(String sql, int delta, String type, long follower, long followee) {
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session.createNativeQuery(sql)
+                .setParameter(1, follower).setParameter(2, followee)
+                .executeUpdate()
+                .chain(rows -> {
+                    if (rows == 0) {
+                        return Uni.createFrom().item(false);
+                    }
+                    // One statement updates both rows in index order, so two opposite follows cannot deadlock.
+                    return session.createNativeQuery("""
+                                    UPDATE accounts SET
+                                      following_count = following_count + CASE WHEN id = ?1 THEN ?3 ELSE 0 END,
+                                      followers_count = followers_count + CASE WHEN id = ?2 THEN ?3 ELSE 0 END
+                                    WHERE id IN (?1, ?2)""")
+                            .setParameter(1, follower).setParameter(2, followee).setParameter(3, delta)
+                            .executeUpdate()
+                            .chain(() -> events.publish(type, follower, followee))
+                            .replaceWith(true);
+                })));
+    }
+
+    /** Everyone the account follows. Used to build live interest and home timelines. */
+    public Uni<List<Long>> followees(long account) {
+        return Panache.withSession(() -> Panache.getSession().chain(session -> session
+                .createNativeQuery("SELECT followee_id FROM follows WHERE follower_id = ?1", Long.class)
+                .setParameter(1, account)
+                .getResultList()));
+    }
+
+    public Uni<List<Edge>> followersPage(long account, Long beforeSeq, int limit) {
+        return page("SELECT follower_id, seq FROM follows WHERE followee_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3",
+                account, beforeSeq, limit);
+    }
+
+    public Uni<List<Edge>> followingPage(long account, Long beforeSeq, int limit) {
+        return page("SELECT followee_id, seq FROM follows WHERE follower_id = ?1 AND seq < ?2 ORDER BY seq DESC LIMIT ?3",
+                account, beforeSeq, limit);
+    }
+
+    private Uni<List<Edge>> page(String sql, long account, Long beforeSeq, int limit) {
+        return Panache.withSession(() -> Panache.getSession().chain(session -> session
+                .createNativeQuery(sql, Object[].class)
+                .setParameter(1, account)
+                .setParameter(2, beforeSeq == null ? Long.MAX_VALUE : beforeSeq)
+                .setParameter(3, limit)
+                .getResultList()))
+                .map(rows -> rows.stream().map(r -> new Edge(((Number) r[0]).longValue(), ((Number) r[1]).longValue())).toList());
+    }
+}

@@ -1,0 +1,116 @@
+package dev.flock.account;
+
+import dev.flock.testing.TestApi.TestAccount;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import io.smallrye.jwt.build.Jwt;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+
+import static dev.flock.testing.TestApi.api;
+import static dev.flock.testing.TestApi.fromAddress;
+import static dev.flock.testing.TestApi.randomAddress;
+import static dev.flock.testing.TestApi.signUp;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.notNullValue;
+
+@QuarkusTest
+class SessionApiTest {
+
+    @Test
+    void loginAnswersTokenExpiryAndAccount() {
+        TestAccount a = signUp("login");
+        Response r = api().body(Map.of("username", a.username().toUpperCase(), "password", a.password())).post("/api/sessions");
+        r.then().statusCode(200)
+                .body("token", notNullValue())
+                .body("account.username", equalTo(a.username()))
+                .body("expiresAt", matchesPattern("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z"));
+        Instant expires = Instant.parse(r.path("expiresAt"));
+        assertThat(Duration.between(Instant.now(), expires)).isBetween(Duration.ofHours(23), Duration.ofHours(24));
+        api().header("Authorization", "Bearer " + r.path("token")).get("/api/accounts/me").then()
+                .statusCode(200).body("id", equalTo(a.id()));
+    }
+
+    @Test
+    void wrongPasswordAndUnknownUserAreIndistinguishable() {
+        TestAccount a = signUp("wrong");
+        Response wrongPassword = api().body(Map.of("username", a.username(), "password", "not the password")).post("/api/sessions");
+        Response unknownUser = api().body(Map.of("username", a.username() + "x", "password", "not the password")).post("/api/sessions");
+        assertThat(wrongPassword.statusCode()).isEqualTo(401);
+        assertThat(unknownUser.statusCode()).isEqualTo(401);
+        assertThat(wrongPassword.contentType()).startsWith("application/problem+json");
+        assertThat(wrongPassword.body().asString()).isEqualTo(unknownUser.body().asString());
+    }
+
+    @Test
+    void incompleteCredentialsAre400() {
+        api().body(Map.of("username", "someone")).post("/api/sessions").then()
+                .statusCode(400).contentType("application/problem+json").body("errors[0].field", equalTo("password"));
+    }
+
+    @Test
+    void loginAttemptsAreLimitedPerUsername() {
+        TestAccount a = signUp("brute");
+        // The sign-up's own login was the first of the 10 allowed attempts.
+        for (int i = 0; i < 9; i++) {
+            api().body(Map.of("username", a.username(), "password", "guess " + i)).post("/api/sessions").then().statusCode(401);
+        }
+        api().body(Map.of("username", a.username(), "password", a.password())).post("/api/sessions").then()
+                .statusCode(429).contentType("application/problem+json").header("Retry-After", matchesPattern("\\d+"));
+    }
+
+    @Test
+    void loginAttemptsAreLimitedPerClientAddress() {
+        String address = randomAddress();
+        for (int i = 0; i < 60; i++) {
+            fromAddress(address).body(Map.of("username", "spray" + i, "password", "guess")).post("/api/sessions").then().statusCode(401);
+        }
+        fromAddress(address).body(Map.of("username", "spray", "password", "guess")).post("/api/sessions").then()
+                .statusCode(429).header("Retry-After", notNullValue());
+    }
+
+    @Test
+    void expiredTokenIs401() {
+        TestAccount a = signUp("expired");
+        String expired = Jwt.issuer("flock").subject(a.id())
+                .issuedAt(Instant.now().minusSeconds(7200)).expiresAt(Instant.now().minusSeconds(3600)).sign();
+        unauthorized(expired);
+    }
+
+    @Test
+    void tokenSignedWithAnotherKeyIs401() throws Exception {
+        TestAccount a = signUp("forged");
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        String forged = Jwt.issuer("flock").subject(a.id()).expiresIn(3600).sign(generator.generateKeyPair().getPrivate());
+        unauthorized(forged);
+    }
+
+    @Test
+    void unsignedAlgNoneTokenIs401() {
+        TestAccount a = signUp("algnone");
+        Base64.Encoder b64 = Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        long exp = Instant.now().plusSeconds(3600).getEpochSecond();
+        String payload = b64.encodeToString(("{\"iss\":\"flock\",\"sub\":\"" + a.id() + "\",\"exp\":" + exp + "}").getBytes(StandardCharsets.UTF_8));
+        unauthorized(header + "." + payload + ".");
+    }
+
+    @Test
+    void garbageTokenIs401() {
+        unauthorized("not-a-jwt");
+    }
+
+    private static void unauthorized(String token) {
+        api().header("Authorization", "Bearer " + token).get("/api/accounts/me").then()
+                .statusCode(401).contentType("application/problem+json").body("status", equalTo(401));
+    }
+}
