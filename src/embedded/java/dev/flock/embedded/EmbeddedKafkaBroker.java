@@ -53,9 +53,18 @@ final class EmbeddedKafkaBroker {
                     .setIgnoreFormatted(true)
                     .run();
         }
-        KafkaRaftServer started = new KafkaRaftServer(config, Time.SYSTEM);
-        started.startup();
-        server = started;
+        // Kafka loads some of its own classes by name through the context class loader; a restart requested from a
+        // test thread would otherwise mix the broker's classes with copies from Quarkus' class loader.
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(EmbeddedKafkaBroker.class.getClassLoader());
+        try {
+            KafkaRaftServer started = new KafkaRaftServer(config, Time.SYSTEM);
+            started.startup();
+            server = started;
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
         LOG.info(() -> "Embedded Kafka broker on " + bootstrapServers() + ", log in " + logDir);
     }
 

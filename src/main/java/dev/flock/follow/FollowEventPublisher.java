@@ -2,6 +2,8 @@ package dev.flock.follow;
 
 import dev.flock.platform.ApiTime;
 import dev.flock.platform.OnContext;
+import dev.flock.platform.Problem;
+import dev.flock.platform.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.Record;
@@ -22,6 +24,8 @@ public class FollowEventPublisher {
     /** Completes once the broker acknowledged the event (acks=all). */
     public Uni<Void> publish(String type, long follower, long followee) {
         FollowEvent event = new FollowEvent(type, String.valueOf(follower), String.valueOf(followee), ApiTime.format(Instant.now()));
-        return emitter.send(Record.of(event.follower(), event)).emitOn(OnContext.current());
+        return emitter.send(Record.of(event.follower(), event)).emitOn(OnContext.current())
+                .onFailure().transform(e -> new ProblemException(Problem.of(503, "Service Unavailable",
+                        "The change could not be published and was not made; try again")));
     }
 }

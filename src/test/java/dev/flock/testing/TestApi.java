@@ -56,6 +56,11 @@ public final class TestApi {
         return response.path("token");
     }
 
+    /** Posts a tweet and answers its id. */
+    public static String post(TestAccount author, String text) {
+        return author.as().body(Map.of("text", text)).post("/api/tweets").then().statusCode(201).extract().path("id");
+    }
+
     public static void follow(TestAccount follower, TestAccount followee) {
         follower.as().put("/api/accounts/" + followee.username() + "/follow").then().statusCode(204);
     }
