@@ -1,0 +1,60 @@
+package dev.flock.live;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
+
+/** flock_streams_open, flock_frames_sent_total, flock_frames_dropped_total, flock_frames_replayed_total, flock_delivery_latency_seconds. */
+@ApplicationScoped
+class LiveMetrics {
+
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    InterestIndex index;
+
+    private Counter sent;
+    private Counter dropped;
+    private Counter slowClosed;
+    private Counter replayed;
+    private Timer latency;
+
+    @PostConstruct
+    void init() {
+        Gauge.builder("flock.streams.open", index, InterestIndex::openStreams)
+                .description("Live streams open on this instance").register(registry);
+        sent = Counter.builder("flock.frames.sent").description("Frames written to live streams").register(registry);
+        dropped = Counter.builder("flock.frames.dropped").description("Frames dropped because their stream fell too far behind").register(registry);
+        slowClosed = Counter.builder("flock.streams.slow.closed").description("Streams closed with 1013 for falling behind").register(registry);
+        replayed = Counter.builder("flock.frames.replayed").description("Frames sent while replaying missed tweets").register(registry);
+        latency = Timer.builder("flock.delivery.latency")
+                .description("From a tweet's acceptance (its id's time) to its frame being written to a stream")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry);
+    }
+
+    void replayed() {
+        replayed.increment();
+    }
+
+    void slowClosed(int framesDropped) {
+        slowClosed.increment();
+        dropped.increment(framesDropped);
+    }
+
+    void written(LiveTweet tweet) {
+        sent.increment();
+        if (tweet != null) {
+            latency.record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - tweet.acceptedAtMillis())));
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package dev.flock.testing;
+
+import io.restassured.RestAssured;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.UpgradeRejectedException;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import static org.awaitility.Awaitility.await;
+
+/** A real WebSocket client of /api/stream, recording every frame and the close code. */
+public final class TestStream implements AutoCloseable {
+
+    private static final Vertx VERTX = Vertx.vertx();
+
+    private final WebSocket socket;
+    private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+    private volatile Integer closeCode;
+
+    private TestStream(WebSocket socket) {
+        this.socket = socket;
+        socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+        socket.closeHandler(v -> closeCode = socket.closeStatusCode() == null ? 1006 : (int) socket.closeStatusCode());
+    }
+
+    public static TestStream open(String token, String since) {
+        return open(RestAssured.port, token, since, o -> { }, false);
+    }
+
+    public static TestStream open(int port, String token, String since) {
+        return open(port, token, since, o -> { }, false);
+    }
+
+    /** Connects with the token in the Authorization header (if not null) and {@code since} (if not null). */
+    public static TestStream open(int port, String token, String since, Consumer<WebSocketConnectOptions> customise, boolean paused) {
+        return completed(connect(port, token, since, customise, paused ? new WebSocketClientOptions().setReceiveBufferSize(4096) : new WebSocketClientOptions()))
+                .thenApply(ws -> {
+                    if (paused) {
+                        ws.pause();
+                    }
+                    return new TestStream(ws);
+                }).join();
+    }
+
+    /** The HTTP status the upgrade was refused with, or 101 if it was accepted. */
+    public static int upgradeStatus(String token, String query, Consumer<WebSocketConnectOptions> customise) {
+        try {
+            WebSocketConnectOptions options = options(RestAssured.port, token, null, customise);
+            options.setURI("/api/stream" + query);
+            WebSocket ws = completed(VERTX.createWebSocketClient().connect(options)).join();
+            ws.close();
+            return 101;
+        } catch (Exception e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            if (cause instanceof UpgradeRejectedException rejected) {
+                return rejected.getStatus();
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Future<WebSocket> connect(int port, String token, String since, Consumer<WebSocketConnectOptions> customise,
+                                             WebSocketClientOptions clientOptions) {
+        WebSocketClient client = VERTX.createWebSocketClient(clientOptions);
+        return client.connect(options(port, token, since, customise));
+    }
+
+    private static WebSocketConnectOptions options(int port, String token, String since, Consumer<WebSocketConnectOptions> customise) {
+        WebSocketConnectOptions options = new WebSocketConnectOptions()
+                .setHost("localhost").setPort(port)
+                .setURI("/api/stream" + (since == null ? "" : "?since=" + since));
+        if (token != null) {
+            options.addHeader("Authorization", "Bearer " + token);
+        }
+        customise.accept(options);
+        return options;
+    }
+
+    private static <T> CompletableFuture<T> completed(Future<T> future) {
+        CompletableFuture<T> result = future.toCompletionStage().toCompletableFuture();
+        try {
+            result.get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return CompletableFuture.failedFuture(e.getCause() != null ? e.getCause() : e);
+        }
+        return result;
+    }
+
+    public List<JsonObject> frames() {
+        return frames;
+    }
+
+    /** Ids of the tweet frames received, in arrival order. */
+    public List<String> tweetIds() {
+        return frames.stream().filter(f -> "tweet".equals(f.getString("type")))
+                .map(f -> f.getJsonObject("tweet").getString("id")).toList();
+    }
+
+    public List<String> deletedIds() {
+        return frames.stream().filter(f -> "delete".equals(f.getString("type"))).map(f -> f.getString("id")).toList();
+    }
+
+    public JsonObject awaitCaughtUp() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> frames.stream().anyMatch(f -> "caught-up".equals(f.getString("type"))));
+        return frames.stream().filter(f -> "caught-up".equals(f.getString("type"))).findFirst().orElseThrow();
+    }
+
+    public void awaitTweet(String id) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> tweetIds().contains(id));
+    }
+
+    public Integer awaitClose() {
+        await().atMost(Duration.ofSeconds(30)).until(() -> closeCode != null);
+        return closeCode;
+    }
+
+    public Integer closeCode() {
+        return closeCode;
+    }
+
+    public WebSocket socket() {
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        if (closeCode == null) {
+            socket.close();
+            await().atMost(Duration.ofSeconds(10)).until(() -> closeCode != null);
+        }
+    }
+}
