@@ -25,15 +25,16 @@ public final class EmbeddedServices {
 
     private static final Logger LOG = Logger.getLogger(EmbeddedServices.class.getName());
 
-    static final String DB_URL = "flock.embedded.db-url";
-    static final String KAFKA_SERVERS = "flock.embedded.kafka-servers";
+    public static final String DB_URL = "flock.embedded.db-url";
+    public static final String KAFKA_SERVERS = "flock.embedded.kafka-servers";
     /** Set by the application while it runs, so the shutdown hook stops it before the services it uses. */
     public static final String APP_RUNNING = "flock.embedded.app-running";
 
     private EmbeddedServices() {
     }
 
-    static synchronized Map<String, String> ensureStarted(boolean persistent) {
+    /** Starts the services once per JVM (also used directly by tests that run Flock as separate processes). */
+    public static synchronized Map<String, String> ensureStarted(boolean persistent) {
         if (System.getProperty(DB_URL) == null) {
             start(persistent);
         }

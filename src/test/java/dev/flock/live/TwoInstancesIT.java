@@ -1,0 +1,101 @@
+package dev.flock.live;
+
+import dev.flock.embedded.EmbeddedServices;
+import dev.flock.testing.FlockProcess;
+import dev.flock.testing.TestApi.TestAccount;
+import dev.flock.testing.TestStream;
+import io.restassured.RestAssured;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static dev.flock.testing.TestApi.follow;
+import static dev.flock.testing.TestApi.post;
+import static dev.flock.testing.TestApi.signUp;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two Flock processes (the packaged application, prod profile) on one real PostgreSQL and Kafka: a follower on
+ * instance B receives what is posted through A, and when B is stopped with SIGTERM it resumes on A without a gap.
+ */
+class TwoInstancesIT {
+
+    private static FlockProcess a;
+    private static FlockProcess b;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Map<String, String> services = EmbeddedServices.ensureStarted(false);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        Map<String, String> env = new HashMap<>();
+        env.put("FLOCK_DB_URL", services.get(EmbeddedServices.DB_URL));
+        env.put("FLOCK_DB_USER", "postgres");
+        env.put("FLOCK_DB_PASSWORD", "");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", services.get(EmbeddedServices.KAFKA_SERVERS));
+        env.put("FLOCK_JWT_PRIVATE_KEY", pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        env.put("FLOCK_JWT_PUBLIC_KEY", pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        env.put("FLOCK_POSTS_PER_MINUTE", "10000");
+        env.put("FLOCK_SHUTDOWN_DELAY", "500ms");
+        a = FlockProcess.start("instance-a", env);
+        b = FlockProcess.start("instance-b", env);
+        RestAssured.port = a.port;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (FlockProcess p : new FlockProcess[]{a, b}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+    }
+
+    @Test
+    void followerOnBGetsTweetsPostedThroughAAndResumesOnAAfterBStops() throws Exception {
+        TestAccount follower = signUp("twoF");
+        TestAccount author = signUp("twoA");
+        follow(follower, author);
+
+        List<String> received = new ArrayList<>();
+        TestStream onB = TestStream.open(b.port, follower.token(), null);
+        onB.awaitCaughtUp();
+        String first = post(author, "through A, read on B");
+        onB.awaitTweet(first);
+
+        List<String> posted = new CopyOnWriteArrayList<>(List.of(first));
+        Thread poster = new Thread(() -> {
+            for (int i = 0; i < 150; i++) {
+                posted.add(post(author, "steady " + i));
+            }
+        });
+        poster.start();
+        org.awaitility.Awaitility.await().until(() -> posted.size() > 30);
+        assertThat(b.terminate()).as("exit after SIGTERM").isIn(0, 143);
+        assertThat(onB.awaitClose()).isEqualTo(1001);
+        received.addAll(onB.tweetIds());
+        String since = received.get(received.size() - 1);
+
+        try (TestStream onA = TestStream.open(a.port, follower.token(), since)) {
+            onA.awaitCaughtUp();
+            poster.join();
+            onA.awaitTweet(posted.get(posted.size() - 1));
+            received.addAll(onA.tweetIds());
+        }
+        assertThat(received).containsExactlyElementsOf(posted);
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
+    }
+}
