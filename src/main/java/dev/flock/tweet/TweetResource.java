@@ -24,6 +24,7 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -91,21 +92,46 @@ public class TweetResource {
         return reads.byId(id).onItem().ifNull().failWith(() -> notFound());
     }
 
-    /** Marks the tweet deleted and tells every instance, in one transaction: 204 means it is gone from every read. */
+    /**
+     * Marks the tweet deleted and tells every instance, in one transaction: 204 means it is gone from every read. A
+     * tweet accepted moments ago may not be stored yet (the store consumer's lag, usually milliseconds); its id tells
+     * its age, so a young unknown id is looked up again briefly before the answer is 404.
+     */
     @DELETE
     @Path("/{id}")
     @Authenticated
     public Uni<Response> delete(@PathParam("id") String rawId) {
         long me = caller.accountId();
         long id = tweetId(rawId);
+        boolean young = SnowflakeIds.timeOf(id).isAfter(Instant.now().minus(STORE_LAG_ALLOWANCE));
+        Uni<Void> attempt = Uni.createFrom().deferred(() -> deleteStored(me, id));
+        return (young
+                ? attempt.onFailure(NotStoredYet.class).retry().withBackOff(Duration.ofMillis(25), Duration.ofMillis(250)).expireIn(3000)
+                : attempt)
+                .onFailure(NotStoredYet.class).transform(e -> notFound())
+                .replaceWith(Response.noContent().build());
+    }
+
+    private static final Duration STORE_LAG_ALLOWANCE = Duration.ofSeconds(30);
+
+    private static final class NotStoredYet extends RuntimeException {
+        NotStoredYet() {
+            super(null, null, false, false);
+        }
+    }
+
+    private Uni<Void> deleteStored(long me, long id) {
         return Panache.withTransaction(() -> Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT author_id FROM tweets WHERE id = ?1 AND deleted_at IS NULL FOR UPDATE", Long.class)
+                .createNativeQuery("SELECT author_id, deleted_at IS NOT NULL FROM tweets WHERE id = ?1 FOR UPDATE", Object[].class)
                 .setParameter(1, id).getResultList()
-                .chain(authors -> {
-                    if (authors.isEmpty()) {
+                .chain(rows -> {
+                    if (rows.isEmpty()) {
+                        throw new NotStoredYet();
+                    }
+                    if (Boolean.TRUE.equals(rows.get(0)[1])) {
                         throw notFound();
                     }
-                    if (authors.get(0) != me) {
+                    if (((Number) rows.get(0)[0]).longValue() != me) {
                         throw ProblemException.of(Response.Status.FORBIDDEN, "Only the author may delete a tweet");
                     }
                     return session.createNativeQuery("UPDATE tweets SET deleted_at = now(), text = '' WHERE id = ?1")
@@ -115,8 +141,7 @@ public class TweetResource {
                             .chain(() -> publisher.publish(TweetEvent.deleted(id,
                                     new TweetView.Author(String.valueOf(me), token.getName(), token.getClaim("name")))))
                             .replaceWithVoid();
-                })))
-                .replaceWith(Response.noContent().build());
+                })));
     }
 
     static long tweetId(String raw) {
