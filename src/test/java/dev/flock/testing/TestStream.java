@@ -44,13 +44,14 @@ public final class TestStream implements AutoCloseable {
 
     /** Connects with the token in the Authorization header (if not null) and {@code since} (if not null). */
     public static TestStream open(int port, String token, String since, Consumer<WebSocketConnectOptions> customise, boolean paused) {
-        return completed(connect(port, token, since, customise, paused ? new WebSocketClientOptions().setReceiveBufferSize(4096) : new WebSocketClientOptions()))
-                .thenApply(ws -> {
+        // Handlers are set on the event loop as the upgrade completes, before any frame can be delivered.
+        return completed(connect(port, token, since, customise, paused ? new WebSocketClientOptions().setReceiveBufferSize(4096) : new WebSocketClientOptions())
+                .map(ws -> {
                     if (paused) {
                         ws.pause();
                     }
                     return new TestStream(ws);
-                }).join();
+                })).join();
     }
 
     /** The HTTP status the upgrade was refused with, or 101 if it was accepted. */
