@@ -16,12 +16,19 @@ final class Frames {
     }
 
     static String tweet(TweetView tweet) {
+        // The same field order as the REST answers, for readers and for diffing.
+        Map<String, Object> author = new LinkedHashMap<>();
+        author.put("id", tweet.author().id());
+        author.put("username", tweet.author().username());
+        author.put("displayName", tweet.author().displayName() == null ? tweet.author().username() : tweet.author().displayName());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("id", tweet.id());
+        body.put("author", author);
+        body.put("text", tweet.text());
+        body.put("createdAt", tweet.createdAt());
         Map<String, Object> frame = new LinkedHashMap<>();
         frame.put("type", "tweet");
-        frame.put("tweet", Map.of("id", tweet.id(),
-                "author", Map.of("id", tweet.author().id(), "username", tweet.author().username(),
-                        "displayName", tweet.author().displayName() == null ? tweet.author().username() : tweet.author().displayName()),
-                "text", tweet.text(), "createdAt", tweet.createdAt()));
+        frame.put("tweet", body);
         return write(frame);
     }
 
