@@ -1,5 +1,6 @@
 package dev.flock.live;
 
+import dev.flock.testing.LatencyReport;
 import dev.flock.testing.TestApi.TestAccount;
 import dev.flock.testing.TestStream;
 import io.quarkus.test.junit.QuarkusTest;
@@ -7,11 +8,8 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,11 +73,6 @@ class DeliveryLatencyTest {
 
         List<Long> micros = new ArrayList<>();
         postStarted.forEach((text, start) -> micros.add((arrived.get(text) - start) / 1000));
-        Collections.sort(micros);
-        String report = String.format("POST -> frame over %d tweets (10 authors, 4 posting threads, 1 stream): median %.1f ms, p99 %.1f ms, worst %.1f ms%n",
-                micros.size(), micros.get(micros.size() / 2) / 1000.0, micros.get((int) (micros.size() * 0.99)) / 1000.0,
-                micros.get(micros.size() - 1) / 1000.0);
-        Files.writeString(Path.of("target", "delivery-latency.txt"), report);
-        System.out.print(report);
+        LatencyReport.write("delivery-latency.txt", "POST -> frame (10 authors, 4 posting threads, 1 stream)", micros);
     }
 }

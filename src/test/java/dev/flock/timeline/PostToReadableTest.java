@@ -1,15 +1,13 @@
 package dev.flock.timeline;
 
+import dev.flock.testing.LatencyReport;
 import dev.flock.testing.TestApi.TestAccount;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 import static dev.flock.testing.TestApi.follow;
@@ -42,11 +40,6 @@ class PostToReadableTest {
             assertThat(newest).as("tweet %s readable from the home timeline", id).isEqualTo(id);
             micros.add((System.nanoTime() - accepted) / 1000);
         }
-        Collections.sort(micros);
-        String report = String.format("201 -> readable in home timeline over %d posts: median %.1f ms, p99 %.1f ms, worst %.1f ms%n",
-                micros.size(), micros.get(micros.size() / 2) / 1000.0, micros.get((int) (micros.size() * 0.99)) / 1000.0,
-                micros.get(micros.size() - 1) / 1000.0);
-        Files.writeString(Path.of("target", "post-to-readable.txt"), report);
-        System.out.print(report);
+        LatencyReport.write("post-to-readable.txt", "201 -> readable in the home timeline", micros);
     }
 }
