@@ -1,0 +1,116 @@
+package dev.flock.load;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vertx.core.Future;
+import io.vertx.core.http.WebSocket;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Scenario 1: readers hold /api/stream, authors post at a steady rate; POST start to frame arrival per frame. */
+final class Fanout {
+
+    static Result run(Client client, Streams streams, Config config, Population pop, String marker) {
+        int readers = pop.readers.size();
+        double rate = Double.parseDouble(config.str("rate"));
+        int warmup = config.integer("warmup");
+        int duration = config.integer("duration");
+        int grace = config.integer("grace");
+        Delivery d = new Delivery(marker + " push", (int) (rate * (warmup + duration)) + 16, readers, pop.followers);
+        AtomicInteger caughtUp = new AtomicInteger();
+        AtomicLong frameBytes = new AtomicLong();
+        AtomicLong frames = new AtomicLong();
+        AtomicInteger closed = new AtomicInteger();
+        List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+        System.out.printf("fanout: connecting %d streams%n", readers);
+        Client.await(Client.bounded(client.vertx, readers, config.integer("connect-concurrency"), i ->
+                streams.connect(i, "/api/stream", pop.readers.get(i).token(), (text, now) -> {
+                    try {
+                        JsonNode frame = Client.JSON.readTree(text);
+                        String type = frame.path("type").asText();
+                        if (type.equals("tweet")) {
+                            long bytes = Streams.frameBytes(text.length());
+                            frames.incrementAndGet();
+                            frameBytes.addAndGet(bytes);
+                            d.seen(i, frame.path("tweet").path("text").asText(), now, bytes);
+                        } else if (type.equals("caught-up")) {
+                            caughtUp.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        System.out.println("  bad frame: " + e);
+                    }
+                }).onSuccess(ws -> {
+                    sockets.add(ws);
+                    ws.closeHandler(v -> closed.incrementAndGet());
+                })), 300);
+        waitFor(() -> caughtUp.get() >= readers, 60);
+        System.out.printf("fanout: %d streams caught up; posting %.0f/s for %d s warm-up + %d s%n", caughtUp.get(), rate, warmup, duration);
+        ServerProbe probe = new ServerProbe(client, config);
+        ServerProbe.Sample before = probe.sample();
+        Poster poster = new Poster();
+        Progress progress = new Progress(() -> String.format("fanout: %ds posted %d accepted %d (in flight %d), frames %d, closed streams %d",
+                (System.nanoTime() - poster.t0) / 1_000_000_000L, poster.sent.get(), poster.accepted.get(), poster.inFlight.get(),
+                d.deliveries.get(), closed.get()));
+        try {
+            poster.run(client, pop, d, rate, warmup, duration, config.integer("max-inflight-posts"));
+            long graceEnd = System.nanoTime() + grace * 1_000_000_000L;
+            while (d.deliveries.get() < poster.due.get() && System.nanoTime() < graceEnd) {
+                Poster.sleep(20);
+            }
+        } finally {
+            progress.close();
+        }
+        ServerProbe.Sample after = probe.sample();
+        Delivery.Check check = d.check(poster.sent.get());
+        Streams.closeAll(sockets);
+
+        Result r = new Result("fanout");
+        r.put("streams", (long) readers).put("authors", (long) pop.authors.size())
+                .put("followers per author", (long) pop.followersPerAuthor())
+                .put("offered posts/s", rate).put("measured seconds", (long) duration)
+                .put("posts sent", (long) poster.sent.get()).put("posts accepted (201)", check.accepted())
+                .put("posts not sent (in-flight cap)", (long) poster.notSent.get())
+                .put("posts failed", (long) poster.failures.values().stream().mapToInt(AtomicInteger::get).sum())
+                .put("accepted posts/s", measuredRate(poster.acceptedPerSecond, warmup, duration))
+                .put("frames expected", check.expected()).put("frames delivered", check.delivered())
+                .put("lost", check.lost()).put("duplicated", check.duplicates()).put("unexpected", check.unexpected())
+                .put("frames/s", measuredRate(d.perSecond, warmup, duration))
+                .put("bytes per delivered frame", frames.get() == 0 ? Double.NaN : (double) frameBytes.get() / frames.get())
+                .put("avg frame payload bytes", frames.get() == 0 ? Double.NaN : (double) (frameBytes.get() - 4 * frames.get()) / frames.get());
+        r.putLatency("POST→frame", d.latency);
+        r.putLatency("POST→201", poster.postLatency);
+        r.put("streams closed by server", (long) closed.get());
+        probe.describe(r, before, after, check.delivered());
+        r.latency = d.latency;
+        r.latencyLabel = "push: POST start → frame";
+        r.perSecond = Result.series(d.perSecond, warmup + duration + grace);
+        r.perSecondLabel = "Flock frames/s";
+        r.measureFromSecond = warmup;
+        r.values.put("_handshake bytes", (double) readers * Streams.handshakeBytes("/api/stream", pop.readers.get(0).token()));
+        if (!poster.failures.isEmpty()) {
+            r.notes.put("post failures by status", poster.failures.toString());
+        }
+        System.out.printf("fanout: %s frames/s, p50 %s ms, p99 %s ms, lost %d, duplicated %d%n",
+                Result.fmt(r.num("frames/s")), Result.fmt(r.num("POST→frame p50 (ms)")), Result.fmt(r.num("POST→frame p99 (ms)")),
+                check.lost(), check.duplicates());
+        return r;
+    }
+
+    /** Mean per second over the measured window [warmup, warmup+duration). */
+    static double measuredRate(java.util.concurrent.atomic.AtomicLongArray perSecond, int warmup, int duration) {
+        long sum = 0;
+        for (int s = warmup; s < warmup + duration; s++) {
+            sum += perSecond.get(s);
+        }
+        return duration == 0 ? Double.NaN : (double) sum / duration;
+    }
+
+    static void waitFor(java.util.function.BooleanSupplier ok, int seconds) {
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!ok.getAsBoolean() && System.nanoTime() < end) {
+            Poster.sleep(50);
+        }
+    }
+}
