@@ -35,6 +35,8 @@ final class StreamSession {
     private final Writer writer;
 
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+    private final long[] recentIds = new long[128];
+    private int recentNext;
     private long queuedBytes;
     private boolean paused = true;
     private boolean writing;
@@ -55,6 +57,17 @@ final class StreamSession {
         synchronized (this) {
             if (closed) {
                 return;
+            }
+            // A consumer that rejoins its group after a broker restart may deliver a few records again; this stream
+            // must not show them twice. The last ids it took are remembered in a small ring.
+            if (tweet != null) {
+                for (long seen : recentIds) {
+                    if (seen == tweet.id()) {
+                        return;
+                    }
+                }
+                recentIds[recentNext] = tweet.id();
+                recentNext = (recentNext + 1) % recentIds.length;
             }
             if (queue.size() >= maxFrames || queuedBytes + frame.length() > maxBytes) {
                 closed = true;

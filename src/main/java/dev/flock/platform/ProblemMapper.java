@@ -88,6 +88,11 @@ public class ProblemMapper {
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)
     public Response unexpected(Throwable e) {
+        if (e instanceof java.io.IOException && "Request too large".equals(e.getMessage())) {
+            // A chunked body over quarkus.http.limits.max-body-size: the framework has already answered 413 and
+            // closes the connection; this is the client's fault, not a server failure worth an ERROR.
+            return Problem.of(413, "Content Too Large", detail(413)).toResponse();
+        }
         LOG.error("Unexpected failure", e);
         return Problem.of(Response.Status.INTERNAL_SERVER_ERROR, "The server failed to handle the request").toResponse();
     }
