@@ -26,6 +26,9 @@ final class Config {
         opt("generators", "auto", "processes sharing the connections (auto: one per 15,000 connections)");
         opt("local-addresses", "auto", "source addresses for streams, e.g. 127.0.0.1,127.0.0.2 (auto: 127.0.0.1, one per generator beyond 1)");
         opt("poll-interval", "1000", "ms between two polls of one reader (polling scenario)");
+        opt("poll-rate", "1", "posts per second in the push-vs-poll pair (a quiet timeline: each reader gets rate*follows/authors tweets/s)");
+        opt("poll-warmup", "2", "seconds of warm-up in each run of the push-vs-poll pair");
+        opt("poll-duration", "20", "measured seconds of each run of the push-vs-poll pair");
         opt("ceiling-duration", "10", "seconds the bare Vert.x broadcast server is driven");
         opt("ceiling-backlog", "20000", "frames in flight at most in the ceiling scenario (the driver waits beyond)");
         opt("max-inflight-posts", "512", "POSTs in flight at most; posts due beyond are counted as not sent");

@@ -147,7 +147,8 @@ final class Connections {
         System.out.printf("connections: %,d open after %.1f s; holding %d s%n", ramp.opened.get(), rampSeconds, config.integer("hold"));
         Poster.sleep(config.integer("hold") * 1000L);
         ServerProbe.Sample held = probe.settled(8, 700);
-        int stillOpen = ramp.opened.get() - ramp.closedByServer.get();
+        int closedWhileHeld = ramp.closedByServer.get();
+        int stillOpen = ramp.opened.get() - closedWhileHeld;
         for (Process p : children) {
             try {
                 p.getOutputStream().close();
@@ -170,7 +171,7 @@ final class Connections {
         Result r = new Result("connections");
         r.put("target streams", (long) n).put("generator processes", (long) generators)
                 .put("opened", (long) ramp.opened.get()).put("caught up", (long) ramp.ready.get())
-                .put("failed", (long) ramp.failed.get()).put("closed by server while held", (long) ramp.closedByServer.get())
+                .put("failed", (long) ramp.failed.get()).put("closed by server while held", (long) closedWhileHeld)
                 .put("held at measurement (client side)", (long) stillOpen)
                 .put("server flock_streams_open", held.streamsOpen())
                 .put("ramp seconds", rampSeconds).put("connects/s", ramp.opened.get() / rampSeconds);

@@ -13,18 +13,21 @@ import java.util.concurrent.atomic.AtomicLong;
 final class Fanout {
 
     static Result run(Client client, Streams streams, Config config, Population pop, String marker) {
+        return run(client, streams, config, pop, marker, "fanout", Double.parseDouble(config.str("rate")),
+                config.integer("warmup"), config.integer("duration"));
+    }
+
+    static Result run(Client client, Streams streams, Config config, Population pop, String marker, String name,
+                      double rate, int warmup, int duration) {
         int readers = pop.readers.size();
-        double rate = Double.parseDouble(config.str("rate"));
-        int warmup = config.integer("warmup");
-        int duration = config.integer("duration");
         int grace = config.integer("grace");
-        Delivery d = new Delivery(marker + " push", (int) (rate * (warmup + duration)) + 16, readers, pop.followers);
+        Delivery d = new Delivery(marker + " " + name, (int) (rate * (warmup + duration)) + 16, readers, pop.followers);
         AtomicInteger caughtUp = new AtomicInteger();
         AtomicLong frameBytes = new AtomicLong();
         AtomicLong frames = new AtomicLong();
         AtomicInteger closed = new AtomicInteger();
         List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
-        System.out.printf("fanout: connecting %d streams%n", readers);
+        System.out.printf(name + ": connecting %d streams%n", readers);
         Client.await(Client.bounded(client.vertx, readers, config.integer("connect-concurrency"), i ->
                 streams.connect(i, "/api/stream", pop.readers.get(i).token(), (text, now) -> {
                     try {
@@ -46,11 +49,11 @@ final class Fanout {
                     ws.closeHandler(v -> closed.incrementAndGet());
                 })), 300);
         waitFor(() -> caughtUp.get() >= readers, 60);
-        System.out.printf("fanout: %d streams caught up; posting %.0f/s for %d s warm-up + %d s%n", caughtUp.get(), rate, warmup, duration);
+        System.out.printf(name + ": %d streams caught up; posting %.0f/s for %d s warm-up + %d s%n", caughtUp.get(), rate, warmup, duration);
         ServerProbe probe = new ServerProbe(client, config);
         ServerProbe.Sample before = probe.sample();
         Poster poster = new Poster();
-        Progress progress = new Progress(() -> String.format("fanout: %ds posted %d accepted %d (in flight %d), frames %d, closed streams %d",
+        Progress progress = new Progress(() -> String.format(name + ": %ds posted %d accepted %d (in flight %d), frames %d, closed streams %d",
                 (System.nanoTime() - poster.t0) / 1_000_000_000L, poster.sent.get(), poster.accepted.get(), poster.inFlight.get(),
                 d.deliveries.get(), closed.get()));
         try {
@@ -64,9 +67,10 @@ final class Fanout {
         }
         ServerProbe.Sample after = probe.sample();
         Delivery.Check check = d.check(poster.sent.get());
+        int closedWhileRunning = closed.get();
         Streams.closeAll(sockets);
 
-        Result r = new Result("fanout");
+        Result r = new Result(name);
         r.put("streams", (long) readers).put("authors", (long) pop.authors.size())
                 .put("followers per author", (long) pop.followersPerAuthor())
                 .put("offered posts/s", rate).put("measured seconds", (long) duration)
@@ -81,18 +85,18 @@ final class Fanout {
                 .put("avg frame payload bytes", frames.get() == 0 ? Double.NaN : (double) (frameBytes.get() - 4 * frames.get()) / frames.get());
         r.putLatency("POST→frame", d.latency);
         r.putLatency("POST→201", poster.postLatency);
-        r.put("streams closed by server", (long) closed.get());
+        r.put("streams closed by server", (long) closedWhileRunning);
         probe.describe(r, before, after, check.delivered());
         r.latency = d.latency;
-        r.latencyLabel = "push: POST start → frame";
+        r.latencyLabel = name + ": POST start → frame (" + Result.fmt(rate) + " posts/s)";
         r.perSecond = Result.series(d.perSecond, warmup + duration + grace);
-        r.perSecondLabel = "Flock frames/s";
+        r.perSecondLabel = "Flock frames/s (" + name + ")";
         r.measureFromSecond = warmup;
         r.values.put("_handshake bytes", (double) readers * Streams.handshakeBytes("/api/stream", pop.readers.get(0).token()));
         if (!poster.failures.isEmpty()) {
             r.notes.put("post failures by status", poster.failures.toString());
         }
-        System.out.printf("fanout: %s frames/s, p50 %s ms, p99 %s ms, lost %d, duplicated %d%n",
+        System.out.printf(name + ": %s frames/s, p50 %s ms, p99 %s ms, lost %d, duplicated %d%n",
                 Result.fmt(r.num("frames/s")), Result.fmt(r.num("POST→frame p50 (ms)")), Result.fmt(r.num("POST→frame p99 (ms)")),
                 check.lost(), check.duplicates());
         return r;

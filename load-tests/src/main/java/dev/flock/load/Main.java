@@ -59,6 +59,10 @@ public final class Main {
             add(results, attempt("connections", errors, () -> Connections.run(client, config, pop)));
         }
         if (config.scenario("polling")) {
+            // The pair: push and poll at the same quiet rate, one after the other, same readers and authors.
+            add(results, attempt("push-quiet", errors, () -> Fanout.run(client, new Streams(vertx, config.host, config.port,
+                    Connections.localAddresses(config, 1, 0), pop.readers.size()), config, pop, marker, "push-quiet",
+                    Double.parseDouble(config.str("poll-rate")), config.integer("poll-warmup"), config.integer("poll-duration"))));
             add(results, attempt("polling", errors, () -> Polling.run(client, config, pop, marker)));
         }
         if (config.scenario("ceiling")) {

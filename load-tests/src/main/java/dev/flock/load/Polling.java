@@ -14,9 +14,9 @@ final class Polling {
 
     static Result run(Client client, Config config, Population pop, String marker) {
         int readers = pop.readers.size();
-        double rate = Double.parseDouble(config.str("rate"));
-        int warmup = config.integer("warmup");
-        int duration = config.integer("duration");
+        double rate = Double.parseDouble(config.str("poll-rate"));
+        int warmup = config.integer("poll-warmup");
+        int duration = config.integer("poll-duration");
         int interval = config.integer("poll-interval");
         int grace = Math.max(config.integer("grace"), 2 * interval / 1000 + 3);
         Delivery d = new Delivery(marker + " poll", (int) (rate * (warmup + duration)) + 16, readers, pop.followers);
@@ -82,7 +82,8 @@ final class Polling {
         Delivery.Check check = d.check(poster.sent.get());
 
         Result r = new Result("polling");
-        r.put("readers", (long) readers).put("poll interval (ms)", (long) interval)
+        r.put("readers", (long) readers).put("poll interval (ms)", (long) interval).put("offered posts/s", rate)
+                .put("tweets per reader per second", rate * pop.followees[0].length / pop.authors.size())
                 .put("posts accepted (201)", check.accepted())
                 .put("accepted posts/s", Fanout.measuredRate(poster.acceptedPerSecond, warmup, duration))
                 .put("tweets expected", check.expected()).put("tweets delivered", check.delivered())
@@ -97,7 +98,7 @@ final class Polling {
         r.putLatency("POST→seen", d.latency);
         probe.describe(r, before, after, check.delivered());
         r.latency = d.latency;
-        r.latencyLabel = "poll every " + interval + " ms: POST start → poll answer";
+        r.latencyLabel = "polling every " + interval + " ms: POST start → poll answer (" + Result.fmt(rate) + " posts/s)";
         r.perSecond = Result.series(d.perSecond, warmup + duration + grace);
         r.perSecondLabel = "polled tweets/s";
         r.measureFromSecond = warmup;
