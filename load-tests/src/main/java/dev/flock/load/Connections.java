@@ -182,6 +182,8 @@ final class Connections {
                 .put("heap per connection (KiB)", (held.heapBytes() - before.heapBytes()) / perConn / 1024)
                 .put("server RSS before (MiB)", before.rssBytes() / 1048576).put("server RSS held (MiB)", held.rssBytes() / 1048576)
                 .put("RSS per connection (KiB)", (held.rssBytes() - before.rssBytes()) / perConn / 1024);
+        r.notes.put("heap caveat", "no GC can be forced remotely: each heap figure is the minimum of several samples, and garbage left"
+                + " uncollected in the baseline under-states the cost per connection; quote runs with more connections");
         if (!ramp.reasons.isEmpty()) {
             Map<String, Integer> rs = new LinkedHashMap<>();
             ramp.reasons.forEach((k, v) -> rs.put(k, v.get()));
