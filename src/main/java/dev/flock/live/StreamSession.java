@@ -132,7 +132,8 @@ final class StreamSession {
                     writer.written(next.frame(), next.tweet());
                     writeNext();
                 },
-                failure -> close(null));
+                // A frame that cannot be written leaves a gap: end the stream so the client resumes with since.
+                failure -> close(new CloseReason(1011, "Write failed; reconnect with since")));
     }
 
     void close(CloseReason reason) {

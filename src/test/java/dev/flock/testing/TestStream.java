@@ -3,6 +3,7 @@ package dev.flock.testing;
 import io.restassured.RestAssured;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.UpgradeRejectedException;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -44,13 +45,17 @@ public final class TestStream implements AutoCloseable {
 
     /** Connects with the token in the Authorization header (if not null) and {@code since} (if not null). */
     public static TestStream open(int port, String token, String since, Consumer<WebSocketConnectOptions> customise, boolean paused) {
-        // Handlers are set on the event loop as the upgrade completes, before any frame can be delivered.
-        return completed(connect(port, token, since, customise, paused ? new WebSocketClientOptions().setReceiveBufferSize(4096) : new WebSocketClientOptions())
+        WebSocketClient client = VERTX.createWebSocketClient(paused ? new WebSocketClientOptions().setReceiveBufferSize(4096) : new WebSocketClientOptions());
+        // The handlers are in place before the upgrade starts, so the first frame (often in the same packet as the
+        // 101 answer) cannot slip past them.
+        ClientWebSocket socket = client.webSocket();
+        TestStream stream = new TestStream(socket);
+        return completed(socket.connect(options(port, token, since, customise))
                 .map(ws -> {
                     if (paused) {
                         ws.pause();
                     }
-                    return new TestStream(ws);
+                    return stream;
                 })).join();
     }
 
@@ -69,12 +74,6 @@ public final class TestStream implements AutoCloseable {
             }
             throw new IllegalStateException(e);
         }
-    }
-
-    private static Future<WebSocket> connect(int port, String token, String since, Consumer<WebSocketConnectOptions> customise,
-                                             WebSocketClientOptions clientOptions) {
-        WebSocketClient client = VERTX.createWebSocketClient(clientOptions);
-        return client.connect(options(port, token, since, customise));
     }
 
     private static WebSocketConnectOptions options(int port, String token, String since, Consumer<WebSocketConnectOptions> customise) {
