@@ -3,6 +3,8 @@ package dev.flock.follow;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 
 import java.util.List;
@@ -53,12 +55,21 @@ public class FollowGraph {
                 })));
     }
 
-    /** Everyone the account follows. Used to build live interest and home timelines. */
+    @Inject
+    Pool pool;
+
+    /**
+     * Everyone the account follows, for live streams. Through the plain reactive pool rather than a Hibernate Reactive
+     * session: it is called from WebSocket callbacks, whose Vert.x context is not a request's.
+     */
     public Uni<List<Long>> followees(long account) {
-        return Panache.withSession(() -> Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT followee_id FROM follows WHERE follower_id = ?1", Long.class)
-                .setParameter(1, account)
-                .getResultList()));
+        return pool.preparedQuery("SELECT followee_id FROM follows WHERE follower_id = $1")
+                .execute(Tuple.of(account))
+                .map(rows -> {
+                    List<Long> ids = new java.util.ArrayList<>(rows.rowCount());
+                    rows.forEach(row -> ids.add(row.getLong(0)));
+                    return ids;
+                });
     }
 
     public Uni<List<Edge>> followersPage(long account, Long beforeSeq, int limit) {

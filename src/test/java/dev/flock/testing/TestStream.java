@@ -112,7 +112,12 @@ public final class TestStream implements AutoCloseable {
     }
 
     public JsonObject awaitCaughtUp() {
-        await().atMost(Duration.ofSeconds(20)).until(() -> frames.stream().anyMatch(f -> "caught-up".equals(f.getString("type"))));
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            if (closeCode != null && frames.stream().noneMatch(f -> "caught-up".equals(f.getString("type")))) {
+                throw new IllegalStateException("stream closed with " + closeCode + " before caught-up; frames " + frames);
+            }
+            return frames.stream().anyMatch(f -> "caught-up".equals(f.getString("type")));
+        });
         return frames.stream().filter(f -> "caught-up".equals(f.getString("type"))).findFirst().orElseThrow();
     }
 

@@ -210,9 +210,17 @@ class TweetApiTest {
     }
 
     @Test
-    void concurrentPostsGetUniqueIds() {
+    void concurrentPostsGetUniqueIds() throws Exception {
         TestAccount a = signUp("burst");
-        List<String> ids = IntStream.range(0, 100).parallel().mapToObj(i -> post(a, "burst " + i)).collect(Collectors.toList());
+        // Threads from an executor made here inherit this thread's class loader (a parallel stream's do not).
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<java.util.concurrent.Future<String>> made = IntStream.range(0, 100)
+                .mapToObj(i -> pool.submit(() -> post(a, "burst " + i))).collect(Collectors.toList());
+        List<String> ids = new ArrayList<>();
+        for (java.util.concurrent.Future<String> f : made) {
+            ids.add(f.get());
+        }
+        pool.shutdown();
         assertThat(ids).doesNotHaveDuplicates().hasSize(100);
     }
 }
