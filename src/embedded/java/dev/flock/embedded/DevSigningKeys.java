@@ -15,7 +15,7 @@ import java.util.logging.Logger;
  * An RSA key pair for signing session tokens in dev and test, made on first start when none is configured. Dev mode
  * keeps it in .flock-data/jwt so tokens survive a restart; a test run keeps it in memory for the JVM's life.
  */
-final class DevSigningKeys {
+public final class DevSigningKeys {
 
     private static final Logger LOG = Logger.getLogger(DevSigningKeys.class.getName());
     static final String PRIVATE = "flock.embedded.jwt-private-key";
@@ -61,7 +61,8 @@ final class DevSigningKeys {
         }
     }
 
-    private static String pem(String type, byte[] der) {
+    /** PEM text of a DER-encoded key ("PRIVATE KEY", "PUBLIC KEY"). */
+    public static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }

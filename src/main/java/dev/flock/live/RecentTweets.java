@@ -5,7 +5,6 @@ import jakarta.inject.Inject;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -44,8 +43,8 @@ class RecentTweets {
         return deleted.contains(id);
     }
 
-    /** Kept tweets newer than {@code since} by any of the authors, not deleted. A scan of at most the ring's size. */
-    synchronized List<LiveTweet> newerThan(long since, Collection<Long> authors) {
+    /** Kept tweets newer than {@code since} by any of the authors, not deleted: one scan of the ring, a set lookup each. */
+    synchronized List<LiveTweet> newerThan(long since, Set<Long> authors) {
         List<LiveTweet> found = new ArrayList<>();
         for (LiveTweet t : ring) {
             if (t.id() > since && authors.contains(t.authorId()) && !deleted.contains(t.id())) {

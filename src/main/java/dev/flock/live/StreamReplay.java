@@ -55,7 +55,7 @@ class StreamReplay {
                     frames.put(t.idValue(), Frames.tweet(t));
                 }
             }
-            for (LiveTweet t : recent.newerThan(since, List.copyOf(session.interests))) {
+            for (LiveTweet t : recent.newerThan(since, Set.copyOf(session.interests))) {
                 frames.putIfAbsent(t.id(), t.frame());
             }
             return Multi.createFrom().iterable(frames.values())

@@ -1,5 +1,6 @@
 package dev.flock.live;
 
+import dev.flock.embedded.DevSigningKeys;
 import dev.flock.embedded.EmbeddedServices;
 import dev.flock.testing.FlockProcess;
 import dev.flock.testing.TestApi.TestAccount;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,8 +44,8 @@ class TwoInstancesIT {
         env.put("FLOCK_DB_USER", "postgres");
         env.put("FLOCK_DB_PASSWORD", "");
         env.put("KAFKA_BOOTSTRAP_SERVERS", services.get(EmbeddedServices.KAFKA_SERVERS));
-        env.put("FLOCK_JWT_PRIVATE_KEY", pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-        env.put("FLOCK_JWT_PUBLIC_KEY", pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        env.put("FLOCK_JWT_PRIVATE_KEY", DevSigningKeys.pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        env.put("FLOCK_JWT_PUBLIC_KEY", DevSigningKeys.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
         env.put("FLOCK_POSTS_PER_MINUTE", "10000");
         env.put("FLOCK_SHUTDOWN_DELAY", "500ms");
         a = FlockProcess.start("instance-a", env);
@@ -131,9 +131,5 @@ class TwoInstancesIT {
                         java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
             }
         }
-    }
-
-    private static String pem(String type, byte[] der) {
-        return "-----BEGIN " + type + "-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END " + type + "-----\n";
     }
 }

@@ -57,11 +57,7 @@ final class Fanout {
                 (System.nanoTime() - poster.t0) / 1_000_000_000L, poster.sent.get(), poster.accepted.get(), poster.inFlight.get(),
                 d.deliveries.get(), closed.get()));
         try {
-            poster.run(client, pop, d, rate, warmup, duration, config.integer("max-inflight-posts"));
-            long graceEnd = System.nanoTime() + grace * 1_000_000_000L;
-            while (d.deliveries.get() < poster.due.get() && System.nanoTime() < graceEnd) {
-                Poster.sleep(20);
-            }
+            poster.runAndDrain(client, pop, d, rate, warmup, duration, config.integer("max-inflight-posts"), grace);
         } finally {
             progress.close();
         }

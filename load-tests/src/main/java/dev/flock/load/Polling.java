@@ -68,11 +68,7 @@ final class Polling {
         Progress progress = new Progress(() -> String.format("polling: %ds posted %d accepted %d, polls %d, tweets seen %d",
                 (System.nanoTime() - poster.t0) / 1_000_000_000L, poster.sent.get(), poster.accepted.get(), requests.get(), d.deliveries.get()));
         try {
-            poster.run(client, pop, d, rate, warmup, duration, config.integer("max-inflight-posts"));
-            long graceEnd = System.nanoTime() + grace * 1_000_000_000L;
-            while (d.deliveries.get() < poster.due.get() && System.nanoTime() < graceEnd) {
-                Poster.sleep(20);
-            }
+            poster.runAndDrain(client, pop, d, rate, warmup, duration, config.integer("max-inflight-posts"), grace);
         } finally {
             progress.close();
             polling.set(false);

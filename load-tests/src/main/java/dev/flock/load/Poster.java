@@ -90,6 +90,16 @@ final class Poster {
         end = System.nanoTime();
     }
 
+    /** Posts for warm-up + duration, then waits up to {@code graceSeconds} for every due delivery to arrive. */
+    void runAndDrain(Client client, Population pop, Delivery delivery, double rate, int warmup, int duration, int maxInFlight,
+                     long graceSeconds) {
+        run(client, pop, delivery, rate, warmup, duration, maxInFlight);
+        long graceEnd = System.nanoTime() + graceSeconds * 1_000_000_000L;
+        while (delivery.deliveries.get() < due.get() && System.nanoTime() < graceEnd) {
+            sleep(20);
+        }
+    }
+
     static void sleep(long ms) {
         try {
             Thread.sleep(ms);
