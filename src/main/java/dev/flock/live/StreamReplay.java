@@ -40,7 +40,7 @@ class StreamReplay {
     /** Completes when the replay is written; answers false if the stream was told to reset. */
     Uni<Boolean> replay(StreamSession session, Long since) {
         if (since == null) {
-            session.resume(Set.of(), null);
+            session.resume(java.util.Collections.emptyNavigableSet(), null);
             return Uni.createFrom().item(true);
         }
         boolean recentSince = SnowflakeIds.timeOf(since).isAfter(Instant.now().minus(config.replayMaxAge()));
@@ -61,7 +61,7 @@ class StreamReplay {
             return Multi.createFrom().iterable(frames.values())
                     .onItem().transformToUniAndConcatenate(frame -> session.connection.sendText(frame).invoke(() -> metrics.replayed()))
                     .collect().last()
-                    .invoke(() -> session.resume(frames.keySet(), frames.isEmpty() ? since : frames.lastKey()))
+                    .invoke(() -> session.resume(frames.navigableKeySet(), frames.isEmpty() ? since : frames.lastKey()))
                     .replaceWith(true);
         });
     }

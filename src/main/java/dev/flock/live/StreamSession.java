@@ -95,9 +95,16 @@ final class StreamSession {
      * Ends the replay: drops queued tweets that the replay carried, adds caught-up after what is queued (its lastId
      * the newest tweet sent before it), and starts writing. Called after every replayed frame was written.
      */
-    void resume(Set<Long> replayedIds, Long replayedUpTo) {
+    void resume(java.util.NavigableSet<Long> replayedIds, Long replayedUpTo) {
         synchronized (this) {
             queue.removeIf(q -> q.tweet() != null && replayedIds.contains(q.tweet().id()));
+            // The store consumer can be ahead of this instance's live consumer: a tweet the replay read from PostgreSQL
+            // may still arrive live. The newest replayed ids join the ring that drops repeats.
+            int remembered = 0;
+            for (java.util.Iterator<Long> it = replayedIds.descendingIterator(); it.hasNext() && remembered < recentIds.length; remembered++) {
+                recentIds[recentNext] = it.next();
+                recentNext = (recentNext + 1) % recentIds.length;
+            }
             queuedBytes = queue.stream().mapToLong(q -> q.frame().length()).sum();
             Long lastId = replayedUpTo;
             for (Queued q : queue) {
