@@ -1,5 +1,11 @@
 package dev.flock.follow;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flock.platform.ApiTime;
+import dev.flock.platform.Outbox;
+import dev.flock.platform.OutboxRelay;
+import dev.flock.platform.TimelineLog;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,6 +13,7 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 
+import java.time.Instant;
 import java.util.List;
 
 /** The follow graph in PostgreSQL, with the account counters kept in the same transaction. */
@@ -18,11 +25,21 @@ public class FollowGraph {
     }
 
     @Inject
-    FollowEventPublisher events;
+    Outbox outbox;
+
+    @Inject
+    OutboxRelay relay;
+
+    @Inject
+    TimelineLog log;
+
+    @Inject
+    ObjectMapper json;
 
     /**
-     * Follows; answers whether anything changed. The event is published before the commit, so a 2xx answer always
-     * means every instance heard of the change; if Kafka refuses, the transaction rolls back and nothing changed.
+     * Follows; answers whether anything changed. The change and its event commit together (outbox), then the event is
+     * published; the answer waits for it briefly, so while Kafka is up a 2xx means the event is in the log, ahead of
+     * every tweet the followee posts afterwards. While Kafka is down the answer does not wait; the relay catches up.
      */
     public Uni<Boolean> follow(long follower, long followee) {
         return change("INSERT INTO follows (follower_id, followee_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
@@ -40,7 +57,7 @@ public class FollowGraph {
                 .executeUpdate()
                 .chain(rows -> {
                     if (rows == 0) {
-                        return Uni.createFrom().item(false);
+                        return Uni.createFrom().<Outbox.Event>nullItem();
                     }
                     // One statement updates both rows in index order, so two opposite follows cannot deadlock.
                     return session.createNativeQuery("""
@@ -50,9 +67,20 @@ public class FollowGraph {
                                     WHERE id IN (?1, ?2)""")
                             .setParameter(1, follower).setParameter(2, followee).setParameter(3, delta)
                             .executeUpdate()
-                            .chain(() -> events.publish(type, follower, followee))
-                            .replaceWith(true);
-                })));
+                            .chain(() -> outbox.add(session, TimelineLog.TOPIC, log.partitionOf(followee), TimelineLog.key(followee),
+                                    seq -> event(type, follower, followee, seq)));
+                })))
+                .chain(event -> event == null ? Uni.createFrom().item(false)
+                        : relay.publishCommitted(List.of(event)).replaceWith(true));
+    }
+
+    private String event(String type, long follower, long followee, long seq) {
+        try {
+            return json.writeValueAsString(new FollowEvent(type, String.valueOf(follower), String.valueOf(followee), seq,
+                    ApiTime.format(Instant.now())));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Inject

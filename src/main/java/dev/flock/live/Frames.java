@@ -7,7 +7,10 @@ import dev.flock.tweet.TweetView;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** The JSON text frames of the live stream (API.md "Live stream"). Each is serialised once, whatever the fan-out. */
+/**
+ * The JSON text frames of the live stream (docs/api.md "Live stream"). A tweet's JSON is serialised once; a frame
+ * wraps it with the cursor the client stores.
+ */
 final class Frames {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -15,8 +18,8 @@ final class Frames {
     private Frames() {
     }
 
-    static String tweet(TweetView tweet) {
-        // The same field order as the REST answers, for readers and for diffing.
+    /** The tweet as REST answers it, with the same field order, for readers and for diffing. */
+    static String tweetJson(TweetView tweet) {
         Map<String, Object> author = new LinkedHashMap<>();
         author.put("id", tweet.author().id());
         author.put("username", tweet.author().username());
@@ -26,27 +29,31 @@ final class Frames {
         body.put("author", author);
         body.put("text", tweet.text());
         body.put("createdAt", tweet.createdAt());
-        Map<String, Object> frame = new LinkedHashMap<>();
-        frame.put("type", "tweet");
-        frame.put("tweet", body);
-        return write(frame);
-    }
-
-    static String delete(long id) {
-        return "{\"type\":\"delete\",\"id\":\"" + id + "\"}";
-    }
-
-    static String caughtUp(Long lastId) {
-        return lastId == null ? "{\"type\":\"caught-up\",\"lastId\":null}" : "{\"type\":\"caught-up\",\"lastId\":\"" + lastId + "\"}";
-    }
-
-    static String reset() {
-        return "{\"type\":\"reset\"}";
-    }
-
-    private static String write(Object frame) {
         try {
-            return JSON.writeValueAsString(frame);
+            return JSON.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // Cursors are base64url and ids decimal: neither needs JSON escaping.
+
+    static String tweet(String tweetJson, String cursor) {
+        return "{\"type\":\"tweet\",\"tweet\":" + tweetJson + ",\"cursor\":\"" + cursor + "\"}";
+    }
+
+    static String delete(long id, String cursor) {
+        return "{\"type\":\"delete\",\"id\":\"" + id + "\",\"cursor\":\"" + cursor + "\"}";
+    }
+
+    static String caughtUp(String cursor) {
+        return "{\"type\":\"caught-up\",\"cursor\":\"" + cursor + "\"}";
+    }
+
+    /** Why the stream cannot continue from the client's cursor; the client reloads over REST and reconnects. */
+    static String reset(String reason) {
+        try {
+            return "{\"type\":\"reset\",\"reason\":" + JSON.writeValueAsString(reason) + "}";
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

@@ -1,58 +1,60 @@
 package dev.flock.live;
 
-import jakarta.enterprise.context.ApplicationScoped;
-
-import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This instance's open streams, by the authors they want (author id to streams) and by their account (for follow
- * changes). A tweet costs one lookup here plus one send per interested local stream.
+ * This instance's registered streams, by the authors whose events they want (author id to streams) and by their
+ * account (for the account's follow changes). A record costs one lookup here plus one offer per interested stream.
+ * Only {@link LiveLog} touches it, under its lock, so that a stream enters and leaves at a known position of the log.
  */
-@ApplicationScoped
-class InterestIndex {
+final class InterestIndex {
 
-    private final ConcurrentHashMap<Long, Set<StreamSession>> byAuthor = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<Long, Set<StreamSession>> byAccount = new ConcurrentHashMap<>();
+    private final Map<Long, Set<StreamSession>> byAuthor = new HashMap<>();
+    private final Map<Long, Set<StreamSession>> byAccount = new HashMap<>();
+    private int streams;
+    private long entries;
 
-    /** Registers the stream for its own account first, so follow changes from now on reach it. */
-    void open(StreamSession session) {
-        byAccount.computeIfAbsent(session.accountId, k -> ConcurrentHashMap.newKeySet()).add(session);
+    void add(StreamSession session) {
+        byAccount.computeIfAbsent(session.accountId, k -> new HashSet<>()).add(session);
+        streams++;
         interest(session, session.accountId);
+        for (Long author : session.follows.authors()) {
+            interest(session, author);
+        }
     }
 
     void interest(StreamSession session, long authorId) {
-        session.interests.add(authorId);
-        byAuthor.computeIfAbsent(authorId, k -> ConcurrentHashMap.newKeySet()).add(session);
+        if (byAuthor.computeIfAbsent(authorId, k -> new HashSet<>()).add(session)) {
+            entries++;
+        }
     }
 
-    void interestAll(StreamSession session, Collection<Long> authorIds) {
-        authorIds.forEach(a -> interest(session, a));
-    }
-
-    void noInterest(StreamSession session, long authorId) {
-        if (authorId == session.accountId) {
+    void remove(StreamSession session) {
+        Set<StreamSession> mine = byAccount.get(session.accountId);
+        if (mine == null || !mine.remove(session)) {
             return;
         }
-        session.interests.remove(authorId);
-        byAuthor.computeIfPresent(authorId, (k, set) -> {
-            set.remove(session);
-            return set.isEmpty() ? null : set;
-        });
+        if (mine.isEmpty()) {
+            byAccount.remove(session.accountId);
+        }
+        streams--;
+        drop(session, session.accountId);
+        for (Long author : session.follows.authors()) {
+            drop(session, author);
+        }
     }
 
-    void close(StreamSession session) {
-        for (Long author : session.interests) {
-            byAuthor.computeIfPresent(author, (k, set) -> {
-                set.remove(session);
-                return set.isEmpty() ? null : set;
-            });
+    private void drop(StreamSession session, long authorId) {
+        Set<StreamSession> set = byAuthor.get(authorId);
+        if (set != null && set.remove(session)) {
+            entries--;
+            if (set.isEmpty()) {
+                byAuthor.remove(authorId);
+            }
         }
-        byAccount.computeIfPresent(session.accountId, (k, set) -> {
-            set.remove(session);
-            return set.isEmpty() ? null : set;
-        });
     }
 
     Set<StreamSession> interestedIn(long authorId) {
@@ -63,11 +65,13 @@ class InterestIndex {
         return byAccount.getOrDefault(accountId, Set.of());
     }
 
-    int openStreams() {
-        return byAccount.values().stream().mapToInt(Set::size).sum();
+    /** Registered streams (read by metrics from any thread: a stale value is fine). */
+    int streams() {
+        return streams;
     }
 
-    Collection<Set<StreamSession>> allByAccount() {
-        return byAccount.values();
+    /** Author-to-stream entries: what the index holds, the figure that must return to its baseline. */
+    long entries() {
+        return entries;
     }
 }

@@ -16,17 +16,24 @@ public interface LiveConfig {
     @WithDefault("1048576")
     int maxQueuedBytes();
 
-    /** Replay on reconnect covers at least this many missed tweets... */
-    @WithDefault("1000")
-    int replayMaxTweets();
-
-    /** ...or everything of this age; more missed than both and the stream answers "reset". */
-    @WithDefault("24h")
-    Duration replayMaxAge();
-
-    /** Recently consumed tweets kept in memory to cover the store consumer's lag during a replay. */
+    /** A resume that would replay more frames than this answers "reset" (reload over REST instead). */
     @WithDefault("10000")
-    int recentTweets();
+    int replayMaxFrames();
+
+    /** Frames read from PostgreSQL per partition per round trip of a replay. */
+    @WithDefault("200")
+    int replayBatch();
+
+    /**
+     * Recent log records this instance keeps in memory: they cover what the store consumer has not written to
+     * PostgreSQL yet. A replay waits (up to {@link #coverageWait()}) while the store lags further behind than this.
+     */
+    @WithDefault("50000")
+    int recentRecords();
+
+    /** How long a stream open waits for the store consumer to come within the ring's reach before giving up. */
+    @WithDefault("5s")
+    Duration coverageWait();
 
     /** Kernel send buffer per connection in bytes (0: the OS auto-tunes it, up to 4 MiB per socket on Linux). */
     @WithDefault("65536")

@@ -10,7 +10,7 @@ import jakarta.inject.Inject;
 
 import java.time.Duration;
 
-/** flock_streams_open, flock_frames_sent_total, flock_frames_dropped_total, flock_frames_replayed_total, flock_delivery_latency_seconds. */
+/** flock_streams_open, flock_interest_index_entries, flock_frames_*_total, flock_streams_resets_total, flock_delivery_latency_seconds. */
 @ApplicationScoped
 class LiveMetrics {
 
@@ -18,18 +18,22 @@ class LiveMetrics {
     MeterRegistry registry;
 
     @Inject
-    InterestIndex index;
+    LiveLog live;
 
     private Counter sent;
     private Counter dropped;
     private Counter slowClosed;
     private Counter replayed;
+    private Counter resets;
     private Timer latency;
 
     @PostConstruct
     void init() {
-        Gauge.builder("flock.streams.open", index, InterestIndex::openStreams)
-                .description("Live streams open on this instance").register(registry);
+        Gauge.builder("flock.streams.open", live, LiveLog::streams)
+                .description("Live streams open on this instance (registered with the fan-out)").register(registry);
+        Gauge.builder("flock.interest.index.entries", live, LiveLog::indexEntries)
+                .description("Author-to-stream entries in this instance's interest index").register(registry);
+        resets = Counter.builder("flock.streams.resets").description("Streams told to reset (cursor not servable)").register(registry);
         sent = Counter.builder("flock.frames.sent").description("Frames written to live streams").register(registry);
         dropped = Counter.builder("flock.frames.dropped").description("Frames dropped because their stream fell too far behind").register(registry);
         slowClosed = Counter.builder("flock.streams.slow.closed").description("Streams closed with 1013 for falling behind").register(registry);
@@ -42,8 +46,12 @@ class LiveMetrics {
                 .register(registry);
     }
 
-    void replayed() {
-        replayed.increment();
+    void replayed(int frames) {
+        replayed.increment(frames);
+    }
+
+    void reset() {
+        resets.increment();
     }
 
     void slowClosed(int framesDropped) {

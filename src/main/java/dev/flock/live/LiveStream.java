@@ -14,7 +14,7 @@ import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Inject;
 
 /**
- * {@code /api/stream}: a caller's home timeline, pushed. Authentication and the {@code since} parameter are checked
+ * {@code /api/stream}: a caller's home timeline, pushed. Authentication and the {@code cursor} parameter are checked
  * at the HTTP upgrade ({@link StreamUpgradeCheck}); clients send nothing but pings.
  */
 @WebSocket(path = "/api/stream")

@@ -1,6 +1,6 @@
 package dev.flock.live;
 
-import dev.flock.follow.FollowGraph;
+import dev.flock.timeline.StreamCursor;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -25,13 +25,11 @@ public class LiveStreams {
     private static final Logger LOG = Logger.getLogger(LiveStreams.class);
     static final UserData.TypedKey<Long> ACCOUNT = UserData.TypedKey.forLong("flock.account");
     static final UserData.TypedKey<Long> EXPIRES = UserData.TypedKey.forLong("flock.expires");
-    static final UserData.TypedKey<String> SINCE = UserData.TypedKey.forString("flock.since");
+    static final UserData.TypedKey<String> CURSOR = UserData.TypedKey.forString("flock.cursor");
+    private static final CloseReason UNAVAILABLE = new CloseReason(1013, "This instance cannot start the stream right now; try again");
 
     @Inject
-    InterestIndex index;
-
-    @Inject
-    FollowGraph follows;
+    LiveLog live;
 
     @Inject
     StreamReplay replay;
@@ -61,8 +59,8 @@ public class LiveStreams {
 
     Uni<Void> open(WebSocketConnection connection) {
         long account = connection.userData().get(ACCOUNT);
-        String rawSince = connection.userData().get(SINCE);
-        Long since = rawSince == null ? null : Long.parseLong(rawSince);
+        String rawCursor = connection.userData().get(CURSOR);
+        StreamCursor cursor = rawCursor == null ? null : StreamCursor.parse(rawCursor);
         StreamSession session = new StreamSession(connection, account, config.maxQueuedFrames(), config.maxQueuedBytes(),
                 new StreamSession.Writer() {
                     @Override
@@ -79,17 +77,17 @@ public class LiveStreams {
             return connection.close(StreamSession.GOING_AWAY);
         }
         sessions.put(connection.id(), session);
-        index.open(session);
         Long expires = connection.userData().get(EXPIRES);
         if (expires != null) {
             long delay = Math.max(1, expires - System.currentTimeMillis());
             expiryTimers.put(connection.id(), vertx.setTimer(delay, t -> session.close(StreamSession.TOKEN_EXPIRED)));
         }
-        // Registered first (frames now queue up), then interests, then the replay: nothing falls in between.
-        return follows.followees(account)
-                .invoke(followees -> index.interestAll(session, followees))
-                .chain(() -> replay.replay(session, since))
-                .chain(ok -> ok ? Uni.createFrom().voidItem() : connection.close(CloseReason.NORMAL))
+        return replay.replay(session, cursor)
+                .chain(outcome -> switch (outcome) {
+                    case LIVE, CLOSED -> Uni.createFrom().voidItem();
+                    case RESET -> connection.close(CloseReason.NORMAL);
+                    case UNAVAILABLE -> connection.close(UNAVAILABLE);
+                })
                 .onFailure().recoverWithUni(e -> {
                     LOG.warnf("Opening a stream for account %d failed: %s", account, e.toString());
                     return connection.close(CloseReason.INTERNAL_SERVER_ERROR);
@@ -104,7 +102,7 @@ public class LiveStreams {
         }
         if (session != null) {
             session.close(null);
-            index.close(session);
+            live.unregister(session);
         }
     }
 

@@ -1,35 +1,75 @@
 package dev.flock.live;
 
-import dev.flock.timeline.HomeTimeline;
-import dev.flock.tweet.SnowflakeIds;
+import dev.flock.follow.FollowSpans;
+import dev.flock.platform.TimelineLog;
+import dev.flock.timeline.StreamCursor;
+import dev.flock.tweet.TweetReads;
 import dev.flock.tweet.TweetView;
-import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
-import java.time.Instant;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeMap;
 
 /**
- * Gap-free resume. The stream is already registered (its live frames wait in its queue) when this runs: it reads the
- * home-timeline tweets newer than {@code since} from PostgreSQL, adds the recent ring (which covers the store
- * consumer's lag), writes them oldest first, then lets the queued live frames follow minus those already replayed,
- * then caught-up.
+ * Gap-free, duplicate-free resume from a cursor. In rounds, each one snapshot of PostgreSQL (the store consumer's
+ * position and the rows it wrote, consistent with each other): the reader's own and followees' creates and deletes
+ * after the client's position, at most a batch per partition, in log order per partition, written before the next
+ * round is read. When PostgreSQL has nothing more, the stream registers with the live fan-out ({@link LiveLog}),
+ * whose ring supplies what lies between the stored position and the live one; then caught-up, then live.
+ *
+ * <p>Reads go through the plain reactive pool rather than Hibernate Reactive sessions: they run in WebSocket
+ * callbacks, whose Vert.x context is not a request's (sessions there sometimes never completed).
  */
 @ApplicationScoped
 class StreamReplay {
 
-    /** However recent {@code since}, a replay larger than this answers "reset". */
-    private static final int HARD_CAP = 10_000;
+    /** How the replay ended. */
+    enum Outcome { LIVE, RESET, CLOSED, UNAVAILABLE }
+
+    private static final Duration COVERAGE_POLL = Duration.ofMillis(200);
+
+    /**
+     * One round: for each follow span (and the reader's own tweets) the creates inside it after the position, for each
+     * author ever followed the deletes after the position of tweets created before the client's original cursor; the
+     * first {@code $7} per partition in log order. $1-$4 describe the spans, $5 the position, $6 the original cursor.
+     */
+    private static final String ROUND = """
+            WITH s AS (SELECT * FROM unnest($1::bigint[], $2::int[], $3::bigint[], $4::bigint[]) AS s(author_id, part, from_off, to_off)),
+            ev AS (
+              SELECT c.id, s.part, c.created_offset AS off, false AS deleted
+              FROM s CROSS JOIN LATERAL (
+                SELECT x.id, x.created_offset FROM tweets x
+                WHERE x.author_id = s.author_id AND x.deleted_at IS NULL
+                  AND x.created_offset >= ($5::bigint[])[s.part + 1] AND x.created_offset > s.from_off AND x.created_offset < s.to_off
+                ORDER BY x.created_offset LIMIT $7) c
+              UNION ALL
+              SELECT d.id, f.part, d.deleted_offset, true
+              FROM (SELECT author_id, part, min(from_off) AS first_from FROM s GROUP BY author_id, part) f CROSS JOIN LATERAL (
+                SELECT x.id, x.deleted_offset FROM tweets x
+                WHERE x.author_id = f.author_id AND x.deleted_offset >= ($5::bigint[])[f.part + 1] AND x.deleted_offset > f.first_from
+                  AND coalesce(x.created_offset, -1) < ($6::bigint[])[f.part + 1]
+                ORDER BY x.deleted_offset LIMIT $7) d),
+            ranked AS (SELECT ev.*, row_number() OVER (PARTITION BY part ORDER BY off) AS rank FROM ev)
+            SELECT r.part, r.off, r.deleted, %s
+            FROM ranked r JOIN tweets t ON t.id = r.id JOIN accounts a ON a.id = t.author_id
+            WHERE r.rank <= $7
+            ORDER BY r.part, r.off""".formatted(TweetReads.COLUMNS);
 
     @Inject
-    HomeTimeline timeline;
+    Pool pool;
 
     @Inject
-    RecentTweets recent;
+    LiveLog live;
+
+    @Inject
+    TimelineLog log;
 
     @Inject
     LiveConfig config;
@@ -37,32 +77,193 @@ class StreamReplay {
     @Inject
     LiveMetrics metrics;
 
-    /** Completes when the replay is written; answers false if the stream was told to reset. */
-    Uni<Boolean> replay(StreamSession session, Long since) {
-        if (since == null) {
-            session.resume(java.util.Collections.emptyNavigableSet(), null);
-            return Uni.createFrom().item(true);
+    /** What one snapshot said: the stored position, the reader's spans, and the frames after the position. */
+    private record Round(long[] stored, List<FollowSpans.Span> spans, List<Event> events) {
+    }
+
+    private record Event(int partition, long offset, boolean deleted, TweetView tweet) {
+    }
+
+    /** Replays from the cursor (null: start live), then registers the stream. */
+    Uni<Outcome> replay(StreamSession session, StreamCursor cursor) {
+        if (cursor != null && !cursor.belongsTo(log.epoch(), log.partitions())) {
+            return reset(session, "The cursor belongs to another log (the topic was recreated or repartitioned)");
         }
-        boolean recentSince = SnowflakeIds.timeOf(since).isAfter(Instant.now().minus(config.replayMaxAge()));
-        int limit = recentSince ? HARD_CAP : config.replayMaxTweets();
-        return timeline.newerThan(session.accountId, since, limit + 1).chain(stored -> {
-            if (stored.size() > limit) {
-                return session.connection.sendText(Frames.reset()).replaceWith(false);
+        long[] original = cursor == null ? null : cursor.positions();
+        long deadline = System.nanoTime() + config.coverageWait().toNanos();
+        return rounds(session, original, original == null ? null : original.clone(), 0, deadline);
+    }
+
+    private Uni<Outcome> rounds(StreamSession session, long[] original, long[] position, int sent, long deadline) {
+        if (session.isClosed()) {
+            return Uni.createFrom().item(Outcome.CLOSED);
+        }
+        return read(session.accountId, original, position).chain(round -> {
+            boolean more = false;
+            if (position != null) {
+                int[] perPartition = new int[position.length];
+                round.events().forEach(e -> perPartition[e.partition()]++);
+                for (int p = 0; p < position.length; p++) {
+                    if (perPartition[p] >= config.replayBatch()) {
+                        more = true;
+                    }
+                }
+                if (sent + round.events().size() > config.replayMaxFrames()) {
+                    return reset(session, "More was missed than a stream replays; reload the timeline");
+                }
+                List<String> frames = frames(round, position, perPartition);
+                boolean exhausted = !more;
+                return send(session, frames).chain(() -> exhausted
+                        ? register(session, round, position, sent + frames.size(), original, deadline)
+                        : rounds(session, original, position, sent + frames.size(), deadline));
             }
-            TreeMap<Long, String> frames = new TreeMap<>();
-            for (TweetView t : stored) {
-                if (!recent.isDeleted(t.idValue())) {
-                    frames.put(t.idValue(), Frames.tweet(t));
+            return register(session, round, null, sent, null, deadline);
+        });
+    }
+
+    private Uni<Outcome> register(StreamSession session, Round round, long[] position, int sent, long[] original, long deadline) {
+        List<StreamSession.Queued> rest = new ArrayList<>();
+        LiveLog.Registration registration = live.register(session, round.stored(), round.spans(), position, rest);
+        switch (registration) {
+            case REGISTERED -> {
+                metrics.replayed(sent + rest.size() - 1);
+                session.flush();
+                return Uni.createFrom().item(Outcome.LIVE);
+            }
+            case CLOSED -> {
+                return Uni.createFrom().item(Outcome.CLOSED);
+            }
+            default -> {
+                if (System.nanoTime() - deadline > 0) {
+                    // The store consumer lags further behind than this instance's ring reaches, or the instance is not
+                    // reading the log yet: an exact replay cannot be assembled here now.
+                    return position == null ? Uni.createFrom().item(Outcome.UNAVAILABLE)
+                            : reset(session, "This instance cannot replay from that cursor right now; reload the timeline");
+                }
+                return Uni.createFrom().voidItem().onItem().delayIt().by(COVERAGE_POLL)
+                        .chain(() -> rounds(session, original, position, sent, deadline));
+            }
+        }
+    }
+
+    /**
+     * The round's frames in log order per partition (across partitions, creates by tweet id), each with the cursor the
+     * client holds after it; moves {@code position} past them, and for a partition PostgreSQL has no more of, to the
+     * stored position.
+     */
+    private List<String> frames(Round round, long[] position, int[] perPartition) {
+        String epoch = log.epoch();
+        List<List<Event>> byPartition = new ArrayList<>();
+        for (int p = 0; p < position.length; p++) {
+            byPartition.add(new ArrayList<>());
+        }
+        round.events().forEach(e -> byPartition.get(e.partition()).add(e));
+        int[] next = new int[position.length];
+        List<String> frames = new ArrayList<>(round.events().size());
+        while (true) {
+            int pick = -1;
+            for (int p = 0; p < position.length; p++) {
+                if (next[p] < byPartition.get(p).size()
+                        && (pick < 0 || order(byPartition.get(p).get(next[p])) < order(byPartition.get(pick).get(next[pick])))) {
+                    pick = p;
                 }
             }
-            for (LiveTweet t : recent.newerThan(since, Set.copyOf(session.interests))) {
-                frames.putIfAbsent(t.id(), t.frame());
+            if (pick < 0) {
+                break;
             }
-            return Multi.createFrom().iterable(frames.values())
-                    .onItem().transformToUniAndConcatenate(frame -> session.connection.sendText(frame).invoke(() -> metrics.replayed()))
-                    .collect().last()
-                    .invoke(() -> session.resume(frames.navigableKeySet(), frames.isEmpty() ? since : frames.lastKey()))
-                    .replaceWith(true);
+            Event e = byPartition.get(pick).get(next[pick]++);
+            position[pick] = e.offset() + 1;
+            String cursor = StreamCursor.of(epoch, position).encode();
+            frames.add(e.deleted() ? Frames.delete(e.tweet().idValue(), cursor) : Frames.tweet(Frames.tweetJson(e.tweet()), cursor));
+        }
+        for (int p = 0; p < position.length; p++) {
+            if (perPartition[p] < config.replayBatch()) {
+                position[p] = Math.max(position[p], round.stored()[p]);
+            }
+        }
+        return frames;
+    }
+
+    private static long order(Event e) {
+        return e.deleted() ? Long.MIN_VALUE : e.tweet().idValue();
+    }
+
+    private Uni<Void> send(StreamSession session, List<String> frames) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String frame : frames) {
+            chain = chain.chain(() -> session.isClosed() ? Uni.createFrom().voidItem() : session.connection.sendText(frame));
+        }
+        return chain;
+    }
+
+    private Uni<Outcome> reset(StreamSession session, String reason) {
+        metrics.reset();
+        return session.connection.sendText(Frames.reset(reason)).replaceWith(Outcome.RESET);
+    }
+
+    /** One consistent snapshot: stored positions, the reader's spans, and (with a position) the next events. */
+    private Uni<Round> read(long reader, long[] original, long[] position) {
+        return pool.withTransaction(connection -> connection.query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute()
+                .chain(() -> storedPositions(connection))
+                .chain(stored -> FollowSpans.of(connection, reader).chain(spans -> position == null
+                        ? Uni.createFrom().item(new Round(stored, spans, List.of()))
+                        : events(connection, reader, spans, original, position).map(events -> new Round(stored, spans, events)))));
+    }
+
+    private Uni<long[]> storedPositions(SqlConnection connection) {
+        return connection.preparedQuery("SELECT log_partition, next_offset FROM log_positions WHERE log_epoch = $1")
+                .execute(Tuple.of(log.epoch()))
+                .map(rows -> {
+                    long[] stored = new long[log.partitions()];
+                    for (Row row : rows) {
+                        if (row.getInteger(0) < stored.length) {
+                            stored[row.getInteger(0)] = row.getLong(1);
+                        }
+                    }
+                    return stored;
+                });
+    }
+
+    private Uni<List<Event>> events(SqlConnection connection, long reader, List<FollowSpans.Span> spans, long[] original, long[] position) {
+        List<Long> authors = new ArrayList<>();
+        List<Integer> parts = new ArrayList<>();
+        List<Long> froms = new ArrayList<>();
+        List<Long> tos = new ArrayList<>();
+        authors.add(reader);
+        parts.add(log.partitionOf(reader));
+        froms.add(-1L);
+        tos.add(Long.MAX_VALUE);
+        for (FollowSpans.Span span : spans) {
+            if (!span.isEmpty()) {
+                authors.add(span.followee());
+                parts.add(log.partitionOf(span.followee()));
+                froms.add(span.fromOffset());
+                tos.add(span.toOffset() == null ? Long.MAX_VALUE : span.toOffset());
+            }
+        }
+        Tuple args = Tuple.tuple()
+                .addArrayOfLong(authors.toArray(Long[]::new))
+                .addArrayOfInteger(parts.toArray(Integer[]::new))
+                .addArrayOfLong(froms.toArray(Long[]::new))
+                .addArrayOfLong(tos.toArray(Long[]::new))
+                .addArrayOfLong(boxed(position))
+                .addArrayOfLong(boxed(original))
+                .addInteger(config.replayBatch());
+        return connection.preparedQuery(ROUND).execute(args).map(rows -> {
+            List<Event> events = new ArrayList<>(rows.rowCount());
+            for (Row r : rows) {
+                events.add(new Event(r.getInteger(0), r.getLong(1), r.getBoolean(2),
+                        TweetReads.view(new Object[]{r.getLong(3), r.getLong(4), r.getString(5), r.getString(6), r.getString(7), r.getOffsetDateTime(8)})));
+            }
+            return events;
         });
+    }
+
+    private static Long[] boxed(long[] values) {
+        Long[] boxed = new Long[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return boxed;
     }
 }

@@ -4,19 +4,20 @@ import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 
 import java.util.ArrayDeque;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.List;
 
 /**
- * One open stream: its account, the authors it is interested in, and a bounded queue of frames waiting to be
- * written. While the stream replays what it missed, live frames wait in the queue (paused); once the replay is
- * written they follow, minus any the replay already carried. Frames are written one at a time, in order.
+ * One open stream: its account, what it follows as of its position in the log ({@link FollowBook}), the position it
+ * started live from, and a bounded queue of frames waiting to be written. Until the replay is done the stream is not
+ * in the interest index, so nothing is queued; it enters the index at a known position of the log, and from then on
+ * every live frame at or after its start is queued, in log order. Frames are written one at a time, in order.
  */
 final class StreamSession {
 
-    static final CloseReason TOO_SLOW = new CloseReason(1013, "Too far behind; reconnect with since");
-    static final CloseReason GOING_AWAY = new CloseReason(1001, "Instance shutting down; reconnect with since");
+    static final CloseReason TOO_SLOW = new CloseReason(1013, "Too far behind; reconnect with your last cursor");
+    static final CloseReason GOING_AWAY = new CloseReason(1001, "Instance shutting down; reconnect with your last cursor");
     static final CloseReason TOKEN_EXPIRED = new CloseReason(1008, "Token expired");
+    static final CloseReason TOKEN_REVOKED = new CloseReason(1008, "Signed out");
 
     interface Writer {
         void written(String frame, LiveTweet tweet);
@@ -24,23 +25,25 @@ final class StreamSession {
         void dropped(StreamSession session);
     }
 
-    private record Queued(String frame, LiveTweet tweet) {
+    record Queued(String frame, LiveTweet tweet) {
     }
 
     final WebSocketConnection connection;
     final long accountId;
-    final Set<Long> interests = ConcurrentHashMap.newKeySet();
     private final int maxFrames;
     private final int maxBytes;
     private final Writer writer;
 
+    // Set at registration and then read and changed only under LiveLog's lock.
+    FollowBook follows;
+    private long[] start;
+    private boolean startPassed;
+
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
-    private final long[] recentIds = new long[128];
-    private int recentNext;
     private long queuedBytes;
-    private boolean paused = true;
     private boolean writing;
     private boolean closed;
+    private boolean registered;
     volatile long lastPongNanos = System.nanoTime();
     private int droppedOnClose;
 
@@ -52,24 +55,78 @@ final class StreamSession {
         this.writer = writer;
     }
 
-    /** A live frame: queued, and written at once unless the replay is still running. */
+    /**
+     * Called under LiveLog's lock when the stream enters the index: from {@code start} on, live frames come from the
+     * fan-out; {@code first} (the rest of the replay and caught-up) goes out before any of them. Answers false if the
+     * stream closed meanwhile (then it must not be indexed).
+     */
+    synchronized boolean begin(FollowBook follows, long[] start, List<Queued> first) {
+        if (closed) {
+            return false;
+        }
+        this.follows = follows;
+        this.start = start;
+        this.registered = true;
+        first.forEach(q -> {
+            queue.addLast(q);
+            queuedBytes += q.frame().length();
+        });
+        return true;
+    }
+
+    /** Starts writing what {@link #begin} queued. */
+    void flush() {
+        synchronized (this) {
+            if (writing || closed) {
+                return;
+            }
+            writing = true;
+        }
+        writeNext();
+    }
+
+    synchronized boolean isRegistered() {
+        return registered;
+    }
+
+    /** Whether a live record at this position is new to the stream (not before where it started live). */
+    boolean wants(int partition, long offset) {
+        return offset >= start[partition];
+    }
+
+    /**
+     * The cursor a live frame carries: the fan-out's position {@code at}, unless this stream started ahead of it in
+     * some partition (its client came with a cursor from an instance further along), then the larger of the two.
+     * Answers null when {@code at} serves as it is (the common case: the frame text is shared by every stream).
+     */
+    long[] cursorFor(long[] at) {
+        if (startPassed) {
+            return null;
+        }
+        long[] merged = null;
+        for (int p = 0; p < at.length; p++) {
+            if (start[p] > at[p]) {
+                if (merged == null) {
+                    merged = at.clone();
+                }
+                merged[p] = start[p];
+            }
+        }
+        if (merged == null) {
+            startPassed = true;
+        }
+        return merged;
+    }
+
+    /** A live frame: queued, and written at once if nothing is being written. */
     void offer(String frame, LiveTweet tweet) {
+        boolean tooSlow;
         synchronized (this) {
             if (closed) {
                 return;
             }
-            // A consumer that rejoins its group after a broker restart may deliver a few records again; this stream
-            // must not show them twice. The last ids it took are remembered in a small ring.
-            if (tweet != null) {
-                for (long seen : recentIds) {
-                    if (seen == tweet.id()) {
-                        return;
-                    }
-                }
-                recentIds[recentNext] = tweet.id();
-                recentNext = (recentNext + 1) % recentIds.length;
-            }
-            if (queue.size() >= maxFrames || queuedBytes + frame.length() > maxBytes) {
+            tooSlow = queue.size() >= maxFrames || queuedBytes + frame.length() > maxBytes;
+            if (tooSlow) {
                 closed = true;
                 droppedOnClose = queue.size() + 1;
                 queue.clear();
@@ -77,49 +134,16 @@ final class StreamSession {
             } else {
                 queue.addLast(new Queued(frame, tweet));
                 queuedBytes += frame.length();
-                if (paused || writing) {
+                if (writing) {
                     return;
                 }
                 writing = true;
             }
         }
-        if (closed) {
+        if (tooSlow) {
             writer.dropped(this);
             connection.close(TOO_SLOW).subscribe().with(x -> { }, e -> { });
             return;
-        }
-        writeNext();
-    }
-
-    /**
-     * Ends the replay: drops queued tweets that the replay carried, adds caught-up after what is queued (its lastId
-     * the newest tweet sent before it), and starts writing. Called after every replayed frame was written.
-     */
-    void resume(java.util.NavigableSet<Long> replayedIds, Long replayedUpTo) {
-        synchronized (this) {
-            queue.removeIf(q -> q.tweet() != null && replayedIds.contains(q.tweet().id()));
-            // The store consumer can be ahead of this instance's live consumer: a tweet the replay read from PostgreSQL
-            // may still arrive live. The newest replayed ids join the ring that drops repeats.
-            int remembered = 0;
-            for (java.util.Iterator<Long> it = replayedIds.descendingIterator(); it.hasNext() && remembered < recentIds.length; remembered++) {
-                recentIds[recentNext] = it.next();
-                recentNext = (recentNext + 1) % recentIds.length;
-            }
-            queuedBytes = queue.stream().mapToLong(q -> q.frame().length()).sum();
-            Long lastId = replayedUpTo;
-            for (Queued q : queue) {
-                if (q.tweet() != null && (lastId == null || q.tweet().id() > lastId)) {
-                    lastId = q.tweet().id();
-                }
-            }
-            String caughtUp = Frames.caughtUp(lastId);
-            queue.addLast(new Queued(caughtUp, null));
-            queuedBytes += caughtUp.length();
-            paused = false;
-            if (writing || closed) {
-                return;
-            }
-            writing = true;
         }
         writeNext();
     }
@@ -139,14 +163,17 @@ final class StreamSession {
                     writer.written(next.frame(), next.tweet());
                     writeNext();
                 },
-                // A frame that cannot be written leaves a gap: end the stream so the client resumes with since.
-                failure -> close(new CloseReason(1011, "Write failed; reconnect with since")));
+                // A frame that cannot be written leaves a gap: end the stream so the client resumes with its cursor.
+                failure -> close(new CloseReason(1011, "Write failed; reconnect with your last cursor")));
     }
 
-    void close(CloseReason reason) {
+    /** Closes the stream (a null reason: the connection is already closed). Answers whether it was registered. */
+    boolean close(CloseReason reason) {
+        boolean wasRegistered;
         synchronized (this) {
+            wasRegistered = registered;
             if (closed && reason != null) {
-                return;
+                return wasRegistered;
             }
             closed = true;
             queue.clear();
@@ -155,6 +182,7 @@ final class StreamSession {
         if (reason != null && connection.isOpen()) {
             connection.close(reason).subscribe().with(x -> { }, e -> { });
         }
+        return wasRegistered;
     }
 
     synchronized boolean isClosed() {

@@ -1,7 +1,6 @@
 package dev.flock.live;
 
-import dev.flock.platform.Paging;
-import dev.flock.platform.ProblemException;
+import dev.flock.timeline.StreamCursor;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
 import io.smallrye.mutiny.Uni;
@@ -11,11 +10,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 
 /**
- * Decides the upgrade of /api/stream before any WebSocket exists: 401 without a valid token, 400 for a bad
- * {@code since}, 503 while this instance drains. The account and token expiry travel to the stream in its user data.
+ * Decides the upgrade of /api/stream before any WebSocket exists: 401 without a valid token, 400 for a malformed
+ * {@code cursor}, 503 while this instance drains. The account and token expiry travel to the stream in its user data.
  */
 @ApplicationScoped
 public class StreamUpgradeCheck implements HttpUpgradeCheck {
@@ -30,11 +28,17 @@ public class StreamUpgradeCheck implements HttpUpgradeCheck {
         if (streams.draining()) {
             return CheckResult.rejectUpgrade(503);
         }
-        OptionalLong since;
-        try {
-            since = Paging.id("since", context.httpRequest().getParam("since"));
-        } catch (ProblemException e) {
+        String cursor = context.httpRequest().getParam("cursor");
+        if (context.httpRequest().getParam("since") != null) {
+            // since=<id> could not resume exactly (ids are not log positions); it was replaced by cursor.
             return CheckResult.rejectUpgrade(400);
+        }
+        if (cursor != null) {
+            try {
+                StreamCursor.parse(cursor);
+            } catch (StreamCursor.Malformed e) {
+                return CheckResult.rejectUpgrade(400);
+            }
         }
         return context.securityIdentity()
                 .onFailure().recoverWithNull()
@@ -45,8 +49,8 @@ public class StreamUpgradeCheck implements HttpUpgradeCheck {
                     }
                     context.userData().put(LiveStreams.ACCOUNT, Long.parseLong(token.getSubject()));
                     context.userData().put(LiveStreams.EXPIRES, token.getExpirationTime() * 1000);
-                    if (since.isPresent()) {
-                        context.userData().put(LiveStreams.SINCE, String.valueOf(since.getAsLong()));
+                    if (cursor != null) {
+                        context.userData().put(LiveStreams.CURSOR, cursor);
                     }
                     return CheckResult.permitUpgradeSync();
                 });

@@ -51,7 +51,12 @@ public final class Paging {
 
     /** The page as JSON plus an RFC 8288 Link to the next page, which repeats the request with the cursor replaced. */
     public static <T> Response respond(UriInfo uri, List<T> items, String next, String cursorParam) {
-        Response.ResponseBuilder ok = Response.ok(new Page<>(items, next));
+        return respond(uri, (Object) new Page<>(items, next), next, cursorParam);
+    }
+
+    /** A page with a body of its own shape (it must hold {@code next} too). */
+    public static Response respond(UriInfo uri, Object body, String next, String cursorParam) {
+        Response.ResponseBuilder ok = Response.ok(body);
         if (next != null) {
             ok.header("Link", "<" + uri.getRequestUriBuilder().replaceQueryParam(cursorParam, next).build() + ">; rel=\"next\"");
         }

@@ -1,13 +1,13 @@
 package dev.flock.timeline;
 
+import dev.flock.platform.TimelineLog;
 import dev.flock.tweet.TweetReads;
 import dev.flock.tweet.TweetView;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.util.List;
 
@@ -31,43 +31,40 @@ public class HomeTimeline {
             ORDER BY t.id DESC
             LIMIT ?4""".formatted(TweetReads.COLUMNS);
 
-    /** Ascending variant for replaying everything newer than an id, oldest first (plain reactive pool, $n parameters). */
-    private static final String NEWER = """
-            SELECT %s
-            FROM (SELECT followee_id AS author_id FROM follows WHERE follower_id = $1 UNION ALL SELECT $1) f
-            CROSS JOIN LATERAL (
-              SELECT id FROM tweets x
-              WHERE x.author_id = f.author_id AND x.deleted_at IS NULL AND x.id > $2
-              ORDER BY x.id ASC LIMIT $3) oldest
-            JOIN tweets t ON t.id = oldest.id
-            JOIN accounts a ON a.id = t.author_id
-            ORDER BY t.id ASC
-            LIMIT $3""".formatted(TweetReads.COLUMNS);
-
-    @Inject
-    TweetReads reads;
-
-    /** Tweets with before > id > after, newest first. */
-    public Uni<List<TweetView>> page(long reader, long before, long after, int limit) {
-        return reads.query(PAGE, List.of(reader, before, after, limit));
+    /** A page and the position of the log it was read at: the stream continues exactly from there. */
+    public record Snapshot(List<TweetView> tweets, StreamCursor cursor) {
     }
 
     @Inject
-    Pool pool;
+    TimelineLog log;
 
     /**
-     * Tweets newer than {@code since}, oldest first, at most {@code limit}. For live-stream replays, which run in
-     * WebSocket callbacks: through the plain reactive pool rather than a Hibernate Reactive session.
+     * Tweets with before > id > after, newest first, and the stored position of the log in the same snapshot: the
+     * store consumer moves its position in the transaction that writes the rows, so this page holds exactly the
+     * tweets before the cursor, and a stream opened with it sends exactly what came after.
      */
-    public Uni<List<TweetView>> newerThan(long reader, long since, int limit) {
-        return pool.preparedQuery(NEWER).execute(Tuple.of(reader, since, limit))
+    public Uni<Snapshot> page(long reader, long before, long after, int limit) {
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session
+                .createNativeQuery("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").executeUpdate()
+                .chain(() -> storedPositions(session))
+                .chain(cursor -> session.createNativeQuery(PAGE, Object[].class)
+                        .setParameter(1, reader).setParameter(2, before).setParameter(3, after).setParameter(4, limit)
+                        .getResultList()
+                        .map(rows -> new Snapshot(rows.stream().map(TweetReads::view).toList(), cursor)))));
+    }
+
+    private Uni<StreamCursor> storedPositions(Mutiny.Session session) {
+        return session.createNativeQuery("SELECT log_partition, next_offset FROM log_positions WHERE log_epoch = ?1", Object[].class)
+                .setParameter(1, log.epoch()).getResultList()
                 .map(rows -> {
-                    List<TweetView> tweets = new java.util.ArrayList<>(rows.rowCount());
-                    for (Row r : rows) {
-                        tweets.add(TweetReads.view(new Object[]{r.getLong(0), r.getLong(1), r.getString(2), r.getString(3),
-                                r.getString(4), r.getOffsetDateTime(5)}));
+                    long[] next = new long[log.partitions()];
+                    for (Object[] row : rows) {
+                        int partition = ((Number) row[0]).intValue();
+                        if (partition < next.length) {
+                            next[partition] = ((Number) row[1]).longValue();
+                        }
                     }
-                    return tweets;
+                    return StreamCursor.of(log.epoch(), next);
                 });
     }
 }

@@ -33,6 +33,9 @@ public class HomeTimelineResource {
         int limit = Paging.limit(rawLimit);
         long before = Paging.id("before", rawBefore).orElse(Long.MAX_VALUE);
         long after = Paging.id("after", rawAfter).orElse(-1);
-        return timeline.page(reader, before, after, limit + 1).map(tweets -> TweetPage.respond(uri, tweets, limit));
+        return timeline.page(reader, before, after, limit + 1).map(snapshot -> {
+            TweetPage.Cut cut = TweetPage.cut(snapshot.tweets(), limit);
+            return Paging.respond(uri, new HomePage(cut.shown(), cut.next(), snapshot.cursor().encode()), cut.next(), "before");
+        });
     }
 }

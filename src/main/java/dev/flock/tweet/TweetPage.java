@@ -12,9 +12,17 @@ public final class TweetPage {
     private TweetPage() {
     }
 
-    public static Response respond(UriInfo uri, List<TweetView> fetched, int limit) {
+    /** The tweets to show and the cursor of the next page (null on the last page). */
+    public record Cut(List<TweetView> shown, String next) {
+    }
+
+    public static Cut cut(List<TweetView> fetched, int limit) {
         List<TweetView> shown = fetched.size() > limit ? fetched.subList(0, limit) : fetched;
-        String next = fetched.size() > limit ? shown.get(shown.size() - 1).id() : null;
-        return Paging.respond(uri, shown, next, "before");
+        return new Cut(shown, fetched.size() > limit ? shown.get(shown.size() - 1).id() : null);
+    }
+
+    public static Response respond(UriInfo uri, List<TweetView> fetched, int limit) {
+        Cut cut = cut(fetched, limit);
+        return Paging.respond(uri, cut.shown(), cut.next(), "before");
     }
 }

@@ -3,6 +3,7 @@ package dev.flock.tweet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flock.platform.OnContext;
+import dev.flock.platform.TimelineLog;
 import dev.flock.platform.Problem;
 import dev.flock.platform.ProblemException;
 import io.micrometer.core.instrument.Counter;
@@ -37,7 +38,6 @@ import java.util.function.LongFunction;
 @ApplicationScoped
 public class TweetPublisher {
 
-    public static final String TOPIC = "flock.tweets";
     private static final Logger LOG = Logger.getLogger(TweetPublisher.class);
 
     @Inject
@@ -49,6 +49,9 @@ public class TweetPublisher {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    TimelineLog log;
 
     private final Object[] authorLocks = new Object[256];
     private KafkaProducer<String, String> producer;
@@ -80,6 +83,7 @@ public class TweetPublisher {
         return publish(authorId, () -> eventForId.apply(ids.next()));
     }
 
+    /** Publishes a created event whose id was made (and reserved) beforehand. */
     public Uni<TweetEvent> publish(TweetEvent event) {
         return publish(event.authorId(), () -> event);
     }
@@ -91,7 +95,7 @@ public class TweetPublisher {
                     try {
                         synchronized (lock) {
                             TweetEvent event = make.get();
-                            producer.send(new ProducerRecord<>(TOPIC, event.author().id(), json.writeValueAsString(event)), (metadata, failure) -> {
+                            producer.send(new ProducerRecord<>(TimelineLog.TOPIC, log.partitionOf(authorId), TimelineLog.key(authorId), json.writeValueAsString(event)), (metadata, failure) -> {
                                 if (failure != null) {
                                     emitter.fail(failure);
                                 } else {

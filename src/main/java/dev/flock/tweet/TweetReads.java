@@ -1,12 +1,17 @@
 package dev.flock.tweet;
 
 import dev.flock.platform.ApiTime;
+import dev.flock.platform.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import jakarta.ws.rs.core.Response;
+
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Tweet queries. Deleted tweets are never returned. */
 @ApplicationScoped
@@ -15,9 +20,53 @@ public class TweetReads {
     /** The columns every tweet query selects, in the order {@link #view(Object[])} reads them. */
     public static final String COLUMNS = "t.id, t.author_id, a.username, a.display_name, t.text, t.created_at";
 
+    /**
+     * The tweet, or a 404 problem. A tweet accepted moments ago may not be stored yet (the store consumer's lag,
+     * usually milliseconds): its id tells its age, so a young id that is not found is looked up again briefly, and an
+     * author can read what a 201 just told it exists. A deleted tweet is not found at once.
+     */
     public Uni<TweetView> byId(long id) {
-        return query("SELECT " + COLUMNS + " FROM tweets t JOIN accounts a ON a.id = t.author_id WHERE t.id = ?1 AND t.deleted_at IS NULL",
-                List.of(id)).map(rows -> rows.isEmpty() ? null : rows.get(0));
+        return untilStored(id, () -> storedOrDeleted(id).map(found -> {
+            if (found == null) {
+                throw new NotStoredYet();
+            }
+            if (found.deleted()) {
+                throw notFound();
+            }
+            return found.tweet();
+        }));
+    }
+
+    private record Found(TweetView tweet, boolean deleted) {
+    }
+
+    private Uni<Found> storedOrDeleted(long id) {
+        return Panache.withSession(() -> Panache.getSession().chain(session -> session
+                        .createNativeQuery("SELECT " + COLUMNS + ", t.deleted_at IS NOT NULL FROM tweets t JOIN accounts a ON a.id = t.author_id WHERE t.id = ?1", Object[].class)
+                        .setParameter(1, id).getResultList()))
+                .map(rows -> rows.isEmpty() ? null : new Found(view(rows.get(0)), Boolean.TRUE.equals(rows.get(0)[6])));
+    }
+
+    /** How long after acceptance a tweet that is not stored yet is waited for (beyond that it is simply unknown). */
+    static final Duration STORE_LAG_ALLOWANCE = Duration.ofSeconds(30);
+
+    /** Raised by an attempt that found no row; retried while the id is young, then the answer is "not found". */
+    static final class NotStoredYet extends RuntimeException {
+        NotStoredYet() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Runs the attempt, and again for up to 3 s while it fails with NotStoredYet and the id is young. */
+    static <T> Uni<T> untilStored(long id, Supplier<Uni<T>> attempt) {
+        boolean young = SnowflakeIds.timeOf(id).isAfter(Instant.now().minus(STORE_LAG_ALLOWANCE));
+        Uni<T> once = Uni.createFrom().deferred(attempt::get);
+        return (young ? once.onFailure(NotStoredYet.class).retry().withBackOff(Duration.ofMillis(25), Duration.ofMillis(250)).expireIn(3000) : once)
+                .onFailure(NotStoredYet.class).transform(e -> notFound());
+    }
+
+    static ProblemException notFound() {
+        return ProblemException.of(Response.Status.NOT_FOUND, "No such tweet");
     }
 
     /** The author's tweets with before > id > after, newest first. */
@@ -25,13 +74,6 @@ public class TweetReads {
         return query("SELECT " + COLUMNS + " FROM tweets t JOIN accounts a ON a.id = t.author_id "
                 + "WHERE t.author_id = ?1 AND t.deleted_at IS NULL AND t.id < ?2 AND t.id > ?3 ORDER BY t.id DESC LIMIT ?4",
                 List.of(authorId, before, after, limit));
-    }
-
-    /** The first tweet (deleted or not) the author posted with this key since the given time, or null. */
-    public Uni<TweetView> byIdempotencyKey(long authorId, String key, Instant since) {
-        return query("SELECT " + COLUMNS + " FROM tweets t JOIN accounts a ON a.id = t.author_id "
-                + "WHERE t.author_id = ?1 AND t.idempotency_key = ?2 AND t.created_at > ?3 ORDER BY t.id LIMIT 1",
-                List.of(authorId, key, since)).map(rows -> rows.isEmpty() ? null : rows.get(0));
     }
 
     public Uni<List<TweetView>> query(String sql, List<Object> parameters) {

@@ -5,7 +5,6 @@ import dev.flock.platform.CallerIdentity;
 import dev.flock.platform.Paging;
 import dev.flock.platform.ProblemException;
 import dev.flock.platform.RateLimiter;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
@@ -24,9 +23,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 @Path("/api/tweets")
 @Produces(MediaType.APPLICATION_JSON)
@@ -49,6 +45,9 @@ public class TweetResource {
 
     @Inject
     IdempotentPosts idempotent;
+
+    @Inject
+    TweetDeletes deletes;
 
     @Inject
     TweetsConfig config;
@@ -88,76 +87,26 @@ public class TweetResource {
     @GET
     @Path("/{id}")
     public Uni<TweetView> get(@PathParam("id") String rawId) {
-        long id = tweetId(rawId);
-        return reads.byId(id).onItem().ifNull().failWith(() -> notFound());
+        return reads.byId(tweetId(rawId));
     }
 
-    /**
-     * Marks the tweet deleted and tells every instance, in one transaction: 204 means it is gone from every read. A
-     * tweet accepted moments ago may not be stored yet (the store consumer's lag, usually milliseconds); its id tells
-     * its age, so a young unknown id is looked up again briefly before the answer is 404.
-     */
+    /** Marks the tweet deleted (gone from every read when the 204 is answered) and sends the deleted event to streams. */
     @DELETE
     @Path("/{id}")
     @Authenticated
     public Uni<Response> delete(@PathParam("id") String rawId) {
         long me = caller.accountId();
         long id = tweetId(rawId);
-        boolean young = SnowflakeIds.timeOf(id).isAfter(Instant.now().minus(STORE_LAG_ALLOWANCE));
-        Uni<Void> attempt = Uni.createFrom().deferred(() -> deleteStored(me, id));
-        return (young
-                ? attempt.onFailure(NotStoredYet.class).retry().withBackOff(Duration.ofMillis(25), Duration.ofMillis(250)).expireIn(3000)
-                : attempt)
-                .onFailure(NotStoredYet.class).transform(e -> notFound())
-                .replaceWith(Response.noContent().build());
-    }
-
-    private static final Duration STORE_LAG_ALLOWANCE = Duration.ofSeconds(30);
-
-    private static final class NotStoredYet extends RuntimeException {
-        NotStoredYet() {
-            super(null, null, false, false);
-        }
-    }
-
-    private Uni<Void> deleteStored(long me, long id) {
-        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT author_id, deleted_at IS NOT NULL FROM tweets WHERE id = ?1 FOR UPDATE", Object[].class)
-                .setParameter(1, id).getResultList()
-                .chain(rows -> {
-                    if (rows.isEmpty()) {
-                        throw new NotStoredYet();
-                    }
-                    if (Boolean.TRUE.equals(rows.get(0)[1])) {
-                        throw notFound();
-                    }
-                    if (((Number) rows.get(0)[0]).longValue() != me) {
-                        throw ProblemException.of(Response.Status.FORBIDDEN, "Only the author may delete a tweet");
-                    }
-                    return session.createNativeQuery("UPDATE tweets SET deleted_at = now(), text = '' WHERE id = ?1")
-                            .setParameter(1, id).executeUpdate()
-                            .chain(() -> session.createNativeQuery("UPDATE accounts SET tweets_count = tweets_count - 1 WHERE id = ?1 AND tweets_count > 0")
-                                    .setParameter(1, me).executeUpdate())
-                            .chain(() -> publisher.publish(TweetEvent.deleted(id,
-                                    new TweetView.Author(String.valueOf(me), token.getName(), token.getClaim("name")))))
-                            .replaceWithVoid();
-                })));
+        TweetView.Author who = new TweetView.Author(String.valueOf(me), token.getName(), token.getClaim("name"));
+        return deletes.delete(me, who, id).replaceWith(Response.noContent().build());
     }
 
     static long tweetId(String raw) {
         try {
-            return Paging.id("id", raw).orElseThrow(TweetResource::notFound);
+            return Paging.id("id", raw).orElseThrow(TweetReads::notFound);
         } catch (ProblemException e) {
             // An id that cannot exist is simply not found.
-            throw notFound();
+            throw TweetReads.notFound();
         }
-    }
-
-    static ProblemException notFound() {
-        return ProblemException.of(Response.Status.NOT_FOUND, "No such tweet");
-    }
-
-    static Instant windowStart(TweetsConfig config) {
-        return Instant.now().minus(config.idempotencyWindow()).truncatedTo(ChronoUnit.MILLIS);
     }
 }

@@ -3,6 +3,9 @@ package dev.flock.tweet;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import dev.flock.follow.FollowEvent;
+import dev.flock.follow.FollowSpans;
+import dev.flock.platform.TimelineLog;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -15,6 +18,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
@@ -24,10 +28,11 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * The store consumer (group flock-store): writes flock.tweets into PostgreSQL. Inserts are idempotent, because
- * redelivery is normal. The offset is committed only after the row is written; while PostgreSQL is unreachable the
- * record is retried with back-off and nothing behind it moves. A record that can never be stored goes to
- * flock.tweets.dlq with the reason.
+ * The store consumer (group flock-store): writes the flock.tweets log into PostgreSQL (tweets, deletes, follow spans),
+ * each record in one transaction together with the partition's stored position, so redelivery (normal) applies
+ * nothing twice. The offset is committed only after the row is written; while PostgreSQL is unreachable the record is
+ * retried with back-off and nothing behind it moves. A record that can never be stored goes to flock.tweets.dlq with
+ * the reason.
  */
 @ApplicationScoped
 public class TweetStore {
@@ -36,6 +41,12 @@ public class TweetStore {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    TimelineLog log;
+
+    @Inject
+    FollowSpans spans;
 
     @Inject
     MeterRegistry registry;
@@ -55,48 +66,73 @@ public class TweetStore {
 
     @Incoming("tweets-store")
     public Uni<Void> store(ConsumerRecord<String, String> record) {
-        TweetEvent event;
+        Object event;
         try {
-            event = json.readValue(record.value(), TweetEvent.class);
-            if (event.type() == null || event.id() == null || event.author() == null) {
-                throw new IllegalArgumentException("missing type, id or author");
-            }
+            event = LogEvents.parse(json, record.value());
         } catch (Exception e) {
-            return deadLetter(record, "unreadable: " + e.getMessage());
+            return deadLetter(record, "unreadable: " + e.getMessage()).chain(() -> skip(record));
         }
-        return apply(event)
-                .onFailure(TweetStore::isTransient).invoke(e -> LOG.warnf("Storing tweet %s failed, will retry: %s", event.id(), e.getMessage()))
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> claim(session, record)
+                        .chain(fresh -> fresh ? apply(session, event, record.offset()) : Uni.createFrom().voidItem())))
+                .onFailure(TweetStore::isTransient).invoke(e -> LOG.warnf("Storing %s-%d@%d failed, will retry: %s",
+                        record.topic(), record.partition(), record.offset(), e.getMessage()))
                 .onFailure(TweetStore::isTransient).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
-                .onFailure().recoverWithUni(e -> deadLetter(record, e.getClass().getSimpleName() + ": " + e.getMessage()));
+                .onFailure().recoverWithUni(e -> deadLetter(record, e.getClass().getSimpleName() + ": " + e.getMessage())
+                        .chain(() -> skip(record)));
     }
 
-    private Uni<Void> apply(TweetEvent event) {
-        return switch (event.type()) {
-            case TweetEvent.CREATED -> Panache.withTransaction(() -> Panache.getSession().chain(session -> session
-                    .createNativeQuery("""
-                            INSERT INTO tweets (id, author_id, text, created_at, idempotency_key)
-                            SELECT ?1, ?2, ?3, CAST(?4 AS timestamptz), CAST(?5 AS varchar)
-                            WHERE CAST(?5 AS varchar) IS NULL OR NOT EXISTS (
-                              SELECT 1 FROM tweets WHERE author_id = ?2 AND idempotency_key = CAST(?5 AS varchar)
-                                AND created_at > CAST(?4 AS timestamptz) - interval '24 hours' AND id <> ?1)
+    /**
+     * Moves this partition's stored position past the record, in the transaction that applies it; answers false when
+     * the position is already past (a redelivered record: already applied). One PostgreSQL snapshot is therefore
+     * always exactly a prefix of each partition, which is what stream cursors are built on.
+     */
+    private Uni<Boolean> claim(Mutiny.Session session, ConsumerRecord<String, String> record) {
+        return session.createNativeQuery("""
+                        INSERT INTO log_positions (log_epoch, log_partition, next_offset) VALUES (?1, ?2, ?3)
+                        ON CONFLICT (log_epoch, log_partition) DO UPDATE SET next_offset = excluded.next_offset
+                        WHERE log_positions.next_offset < excluded.next_offset""")
+                .setParameter(1, log.epoch()).setParameter(2, record.partition()).setParameter(3, record.offset() + 1)
+                .executeUpdate().map(rows -> rows > 0);
+    }
+
+    /** A record that can never be stored still moves the position, or every replay would wait for it forever. */
+    private Uni<Void> skip(ConsumerRecord<String, String> record) {
+        return Panache.withTransaction(() -> Panache.getSession().chain(session -> claim(session, record)))
+                .onFailure().retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> apply(Mutiny.Session session, Object event, long offset) {
+        if (event instanceof FollowEvent follow) {
+            return spans.apply(session, follow, offset);
+        }
+        TweetEvent tweet = (TweetEvent) event;
+        return switch (tweet.type()) {
+            case TweetEvent.CREATED -> session.createNativeQuery("""
+                            INSERT INTO tweets (id, author_id, text, created_at, idempotency_key, created_offset)
+                            VALUES (?1, ?2, ?3, CAST(?4 AS timestamptz), CAST(?5 AS varchar), ?6)
                             ON CONFLICT (id) DO NOTHING""")
-                    .setParameter(1, event.idValue())
-                    .setParameter(2, event.authorId())
-                    .setParameter(3, event.text())
-                    .setParameter(4, OffsetDateTime.ofInstant(Instant.parse(event.createdAt()), ZoneOffset.UTC))
-                    .setParameter(5, event.idempotencyKey())
+                    .setParameter(1, tweet.idValue())
+                    .setParameter(2, tweet.authorId())
+                    .setParameter(3, tweet.text())
+                    .setParameter(4, OffsetDateTime.ofInstant(Instant.parse(tweet.createdAt()), ZoneOffset.UTC))
+                    .setParameter(5, tweet.idempotencyKey())
+                    .setParameter(6, offset)
                     .executeUpdate()
                     .chain(rows -> rows == 0 ? Uni.createFrom().voidItem() : session
                             .createNativeQuery("UPDATE accounts SET tweets_count = tweets_count + 1 WHERE id = ?1")
-                            .setParameter(1, event.authorId()).executeUpdate().invoke(() -> stored.increment()).replaceWithVoid())));
-            // The DELETE request already marked the row in its own transaction; this catches up a store that missed it.
-            case TweetEvent.DELETED -> Panache.withTransaction(() -> Panache.getSession().chain(session -> session
-                    .createNativeQuery("UPDATE tweets SET deleted_at = now(), text = '' WHERE id = ?1 AND deleted_at IS NULL")
-                    .setParameter(1, event.idValue()).executeUpdate()
+                            .setParameter(1, tweet.authorId()).executeUpdate().invoke(() -> stored.increment()).replaceWithVoid());
+            // The DELETE request already marked the row in its own transaction; this records where the delete sits in
+            // the log (replays send it to readers whose cursor is before it) and catches up a store that missed it.
+            case TweetEvent.DELETED -> session.createNativeQuery("UPDATE tweets SET deleted_at = now(), text = '' WHERE id = ?1 AND deleted_at IS NULL")
+                    .setParameter(1, tweet.idValue()).executeUpdate()
                     .chain(rows -> rows == 0 ? Uni.createFrom().voidItem() : session
                             .createNativeQuery("UPDATE accounts SET tweets_count = tweets_count - 1 WHERE id = ?1 AND tweets_count > 0")
-                            .setParameter(1, event.authorId()).executeUpdate().replaceWithVoid())));
-            default -> Uni.createFrom().failure(new IllegalArgumentException("unknown event type " + event.type()));
+                            .setParameter(1, tweet.authorId()).executeUpdate().replaceWithVoid())
+                    .chain(() -> session.createNativeQuery("UPDATE tweets SET deleted_offset = ?2 WHERE id = ?1 AND deleted_offset IS NULL")
+                            .setParameter(1, tweet.idValue()).setParameter(2, offset).executeUpdate())
+                    .replaceWithVoid();
+            default -> Uni.createFrom().failure(new IllegalArgumentException("unknown event type " + tweet.type()));
         };
     }
 

@@ -16,6 +16,10 @@ public interface TweetsConfig {
     @WithDefault("24h")
     Duration idempotencyWindow();
 
+    /** How long a retry with an Idempotency-Key waits for an earlier attempt still in flight before answering 503. */
+    @WithDefault("10s")
+    Duration postWaitForClaim();
+
     /** Worker-number leases (Snowflake ids). */
     Lease lease();
 

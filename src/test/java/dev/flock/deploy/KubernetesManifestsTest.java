@@ -180,10 +180,9 @@ class KubernetesManifestsTest {
                     Object topicName = get(t, "spec", "topicName");
                     return topicName != null ? topicName.toString() : str(t, "metadata", "name");
                 }, t -> t));
-        assertThat(topics).containsKeys("flock.tweets", "flock.follows", "flock.tweets.dlq");
+        assertThat(topics).containsOnlyKeys("flock.tweets", "flock.tweets.dlq");
 
         assertTopic(topics.get("flock.tweets"), 8, 7L * 24 * 3600 * 1000);
-        assertTopic(topics.get("flock.follows"), 4, null);
         assertTopic(topics.get("flock.tweets.dlq"), 1, 30L * 24 * 3600 * 1000);
 
         String cluster = str(one(docs, "Kafka", n -> true), "metadata", "name");

@@ -109,7 +109,7 @@ class FollowApiTest {
     }
 
     @Test
-    void everyChangeIsPublishedToFlockFollows() {
+    void everyChangeIsPublishedInTheFolloweesPartitionOfTheLogInOrder() {
         TestAccount a = signUp("pub");
         TestAccount b = signUp("sub");
         follow(a, b);
@@ -118,11 +118,15 @@ class FollowApiTest {
         a.as().delete("/api/accounts/" + b.username() + "/follow").then().statusCode(204);
         follow(a, b);
 
-        List<ConsumerRecord<String, String>> mine = KafkaTopicReader.readAll("flock.follows").stream()
+        // Keyed by the followee: in the followee's partition, ordered with the followee's tweets. The 204 waited for it.
+        List<ConsumerRecord<String, String>> mine = KafkaTopicReader.readAll("flock.tweets").stream()
                 .filter(r -> r.value().contains("\"follower\":\"" + a.id() + "\"")).toList();
-        assertThat(mine).extracting(ConsumerRecord::key).containsOnly(a.id());
+        assertThat(mine).extracting(ConsumerRecord::key).containsOnly(b.id());
+        assertThat(mine).extracting(ConsumerRecord::partition)
+                .containsOnly(io.quarkus.arc.Arc.container().instance(dev.flock.platform.TimelineLog.class).get().partitionOf(Long.parseLong(b.id())));
         assertThat(mine).extracting(r -> r.value().replaceAll(".*\"type\":\"(\\w+)\".*", "$1"))
                 .containsExactly("followed", "unfollowed", "followed");
+        assertThat(mine).extracting(r -> Long.parseLong(r.value().replaceAll(".*\"seq\":(\\d+).*", "$1"))).isSorted();
         assertThat(mine.get(0).value()).contains("\"followee\":\"" + b.id() + "\"").contains("\"at\":\"");
     }
 }

@@ -33,7 +33,7 @@ class LiveStreamTest {
         TestAccount stranger = signUp("livestr");
         follow(reader, author);
         try (TestStream stream = TestStream.open(reader.token(), null)) {
-            assertThat(stream.awaitCaughtUp().getValue("lastId")).isNull();
+            assertThat(stream.awaitCaughtUp().getString("cursor")).isNotBlank();
             String fromStranger = post(stranger, "not for you");
             String fromAuthor = post(author, "for my followers");
             stream.awaitTweet(fromAuthor);
@@ -87,7 +87,8 @@ class LiveStreamTest {
         String expired = Jwt.issuer("flock").subject(a.id()).issuedAt(Instant.now().minusSeconds(7200))
                 .expiresAt(Instant.now().minusSeconds(3600)).sign();
         assertThat(TestStream.upgradeStatus(expired, "", o -> { })).isEqualTo(401);
-        assertThat(TestStream.upgradeStatus(a.token(), "?since=banana", o -> { })).isEqualTo(400);
+        assertThat(TestStream.upgradeStatus(a.token(), "?cursor=banana", o -> { })).isEqualTo(400);
+        assertThat(TestStream.upgradeStatus(a.token(), "?since=1", o -> { })).as("since was replaced by cursor").isEqualTo(400);
         assertThat(TestStream.upgradeStatus(a.token(), "", o -> { })).isEqualTo(101);
     }
 
@@ -101,20 +102,51 @@ class LiveStreamTest {
     }
 
     @Test
-    void reconnectingWithSinceReplaysWhatWasMissedInOrderThenCaughtUp() {
+    void reconnectingWithTheLastCursorReplaysWhatWasMissedInOrderThenCaughtUp() {
         TestAccount reader = signUp("resume");
         TestAccount author = signUp("resumea");
         follow(reader, author);
-        String seen = post(author, "seen");
+        String cursor;
+        try (TestStream stream = TestStream.open(reader.token(), null)) {
+            stream.awaitCaughtUp();
+            stream.awaitTweet(post(author, "seen"));
+            cursor = stream.lastCursor();
+        }
         List<String> missed = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             missed.add(post(author, "missed " + i));
         }
-        try (TestStream stream = TestStream.open(reader.token(), seen)) {
+        try (TestStream stream = TestStream.open(reader.token(), cursor)) {
             JsonObject caughtUp = stream.awaitCaughtUp();
             assertThat(stream.tweetIds()).containsExactlyElementsOf(missed);
-            assertThat(caughtUp.getString("lastId")).isEqualTo(missed.get(4));
+            assertThat(stream.frames()).allSatisfy(f -> assertThat(f.getString("cursor")).isNotBlank());
+            assertThat(caughtUp.getString("cursor")).isEqualTo(stream.frames().get(stream.frames().size() - 2).getString("cursor"));
             assertThat(stream.frames().get(stream.frames().size() - 1).getString("type")).isEqualTo("caught-up");
+        }
+    }
+
+    @Test
+    void theHomePagesStreamCursorContinuesExactlyAfterThePage() {
+        TestAccount reader = signUp("page");
+        TestAccount author = signUp("pagea");
+        follow(reader, author);
+        List<String> before = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            before.add(post(author, "before the page " + i));
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(reader.as().get("/api/timeline/home").<List<String>>path("items.id")).containsAll(before));
+        io.restassured.response.Response page = reader.as().get("/api/timeline/home");
+        String streamCursor = page.path("streamCursor");
+        List<String> onPage = page.path("items.id");
+        List<String> after = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            after.add(post(author, "after the page " + i));
+        }
+        try (TestStream stream = TestStream.open(reader.token(), streamCursor)) {
+            stream.awaitCaughtUp();
+            stream.awaitTweet(after.get(2));
+            assertThat(stream.tweetIds()).containsExactlyElementsOf(after).doesNotContainAnyElementsOf(onPage);
         }
     }
 
@@ -129,24 +161,27 @@ class LiveStreamTest {
                 posted.add(post(author, "continuous " + i));
             }
         });
-        String since = post(author, "start");
+        String cursor;
+        try (TestStream stream = TestStream.open(reader.token(), null)) {
+            stream.awaitCaughtUp();
+            stream.awaitTweet(post(author, "start"));
+            cursor = stream.lastCursor();
+        }
         poster.start();
         List<String> received = new ArrayList<>();
         for (int round = 0; round < 6; round++) {
-            try (TestStream stream = TestStream.open(reader.token(), since)) {
+            try (TestStream stream = TestStream.open(reader.token(), cursor)) {
                 stream.awaitCaughtUp();
                 Thread.onSpinWait();
                 await().atMost(Duration.ofSeconds(5)).pollDelay(Duration.ofMillis(150)).until(() -> true);
                 List<String> got = stream.tweetIds();
                 assertThat(got).as("one connection never repeats").doesNotHaveDuplicates();
                 received.addAll(got);
-                if (!got.isEmpty()) {
-                    since = got.get(got.size() - 1);
-                }
+                cursor = stream.lastCursor();
             }
         }
         poster.join();
-        try (TestStream stream = TestStream.open(reader.token(), since)) {
+        try (TestStream stream = TestStream.open(reader.token(), cursor)) {
             stream.awaitCaughtUp();
             received.addAll(stream.tweetIds());
         }
@@ -156,18 +191,48 @@ class LiveStreamTest {
     @Test
     void tooManyMissedTweetsAnswersReset() {
         TestAccount reader = signUp("reset");
-        TestAccount author = signUp("reseta");
-        follow(reader, author);
-        for (int i = 0; i < 55; i++) {
-            post(author, "flood " + i);
+        List<TestAccount> authors = List.of(signUp("reseta"), signUp("resetb"));
+        authors.forEach(author -> follow(reader, author));
+        for (int i = 0; i < 155; i++) {
+            for (TestAccount author : authors) {
+                post(author, "flood " + i);
+            }
         }
-        // since=1 is older than the 24 h window, and more than the 50 (test setting) newest were missed.
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(reader.as().get("/api/timeline/home?limit=100").<List<String>>path("items.id")).hasSize(55));
-        try (TestStream stream = TestStream.open(reader.token(), "1")) {
+        // A cursor from the start of the log: more than the 300 (test setting) frames a replay sends were missed.
+        for (TestAccount author : authors) {
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(api().get("/api/accounts/" + author.username()).<Integer>path("tweetsCount")).isEqualTo(155));
+        }
+        String fromTheStart = zeroed(reader.as().get("/api/timeline/home").path("streamCursor"));
+        try (TestStream stream = TestStream.open(reader.token(), fromTheStart)) {
             stream.awaitClose();
             assertThat(stream.frames()).extracting(f -> f.getString("type")).containsExactly("reset");
         }
+    }
+
+    @Test
+    void aCursorOfAnotherLogAnswersReset() {
+        TestAccount reader = signUp("alien");
+        String mine = reader.as().get("/api/timeline/home").path("streamCursor");
+        dev.flock.timeline.StreamCursor parsed = dev.flock.timeline.StreamCursor.parse(mine);
+        String otherEpoch = dev.flock.timeline.StreamCursor.of(org.apache.kafka.common.Uuid.randomUuid().toString(), parsed.positions()).encode();
+        String otherPartitions = dev.flock.timeline.StreamCursor.of(epochOf(mine), new long[parsed.partitions() + 1]).encode();
+        for (String cursor : List.of(otherEpoch, otherPartitions)) {
+            try (TestStream stream = TestStream.open(reader.token(), cursor)) {
+                stream.awaitClose();
+                assertThat(stream.frames()).extracting(f -> f.getString("type")).containsExactly("reset");
+            }
+        }
+    }
+
+    /** The same log's cursor with every partition at offset 0. */
+    private static String zeroed(String cursor) {
+        dev.flock.timeline.StreamCursor parsed = dev.flock.timeline.StreamCursor.parse(cursor);
+        return dev.flock.timeline.StreamCursor.of(epochOf(cursor), new long[parsed.partitions()]).encode();
+    }
+
+    private static String epochOf(String cursor) {
+        return io.quarkus.arc.Arc.container().instance(dev.flock.platform.TimelineLog.class).get().epoch();
     }
 
     @Test

@@ -85,9 +85,8 @@ class TwoInstancesIT {
         assertThat(b.terminate()).as("exit after SIGTERM").isIn(0, 143);
         assertThat(onB.awaitClose()).isEqualTo(1001);
         received.addAll(onB.tweetIds());
-        String since = received.get(received.size() - 1);
 
-        try (TestStream onA = TestStream.open(a.port, follower.token(), since)) {
+        try (TestStream onA = TestStream.open(a.port, follower.token(), onB.lastCursor())) {
             onA.awaitCaughtUp();
             poster.join();
             onA.awaitTweet(posted.get(posted.size() - 1));
@@ -117,8 +116,7 @@ class TwoInstancesIT {
             c.kill();
             onC.awaitClose();
             received.addAll(onC.tweetIds());
-            String since = received.get(received.size() - 1);
-            try (TestStream onA = TestStream.open(a.port, follower.token(), since)) {
+            try (TestStream onA = TestStream.open(a.port, follower.token(), onC.lastCursor())) {
                 onA.awaitCaughtUp();
                 long resumedMs = (System.nanoTime() - killedAt) / 1_000_000;
                 poster.join();

@@ -224,8 +224,8 @@ class HostileInputTest {
                 count(statuses, r.statusCode());
                 assertProblem(r, base + "?limit=" + p, 400);
             }
-            assertThat(TestStream.upgradeStatus(a.token(), "?since=" + URLEncoder.encode(p, StandardCharsets.UTF_8), o -> { }))
-                    .as("stream since=" + p).isEqualTo(400);
+            assertThat(TestStream.upgradeStatus(a.token(), "?cursor=" + URLEncoder.encode(p, StandardCharsets.UTF_8), o -> { }))
+                    .as("stream cursor=" + p).isEqualTo(400);
         }
         for (String path : List.of("/api/tweets/1%20OR%201=1", "/api/tweets/1;DROP%20TABLE%20tweets", "/api/tweets/" + mine + "%20OR%201=1",
                 "/api/tweets/-1", "/api/tweets/99999999999999999999999", "/api/tweets/0x10")) {
@@ -434,7 +434,7 @@ class HostileInputTest {
                 case 0 -> TestStream.upgradeStatus(null, "", o -> { });
                 case 1 -> TestStream.upgradeStatus(null, "?access_token=", o -> { });
                 case 2 -> TestStream.upgradeStatus(null, "", o -> o.addHeader("Authorization", "Bearer x" + n));
-                default -> TestStream.upgradeStatus(null, "?since=1", o -> o.addHeader("Authorization", "Basic YTpi"));
+                default -> TestStream.upgradeStatus(null, "?cursor=AQ", o -> o.addHeader("Authorization", "Basic YTpi"));
             }));
         }
         Map<Integer, Integer> statuses = new TreeMap<>();

@@ -35,22 +35,22 @@ public final class TestStream implements AutoCloseable {
         socket.closeHandler(v -> closeCode = socket.closeStatusCode() == null ? 1006 : (int) socket.closeStatusCode());
     }
 
-    public static TestStream open(String token, String since) {
-        return open(RestAssured.port, token, since, o -> { }, false);
+    public static TestStream open(String token, String cursor) {
+        return open(RestAssured.port, token, cursor, o -> { }, false);
     }
 
-    public static TestStream open(int port, String token, String since) {
-        return open(port, token, since, o -> { }, false);
+    public static TestStream open(int port, String token, String cursor) {
+        return open(port, token, cursor, o -> { }, false);
     }
 
-    /** Connects with the token in the Authorization header (if not null) and {@code since} (if not null). */
-    public static TestStream open(int port, String token, String since, Consumer<WebSocketConnectOptions> customise, boolean paused) {
+    /** Connects with the token in the Authorization header (if not null) and {@code cursor} (if not null). */
+    public static TestStream open(int port, String token, String cursor, Consumer<WebSocketConnectOptions> customise, boolean paused) {
         WebSocketClient client = VERTX.createWebSocketClient(paused ? new WebSocketClientOptions().setReceiveBufferSize(4096) : new WebSocketClientOptions());
         // The handlers are in place before the upgrade starts, so the first frame (often in the same packet as the
         // 101 answer) cannot slip past them.
         ClientWebSocket socket = client.webSocket();
         TestStream stream = new TestStream(socket);
-        return completed(socket.connect(options(port, token, since, customise))
+        return completed(socket.connect(options(port, token, cursor, customise))
                 .map(ws -> {
                     if (paused) {
                         ws.pause();
@@ -76,10 +76,10 @@ public final class TestStream implements AutoCloseable {
         }
     }
 
-    private static WebSocketConnectOptions options(int port, String token, String since, Consumer<WebSocketConnectOptions> customise) {
+    private static WebSocketConnectOptions options(int port, String token, String cursor, Consumer<WebSocketConnectOptions> customise) {
         WebSocketConnectOptions options = new WebSocketConnectOptions()
                 .setHost("localhost").setPort(port)
-                .setURI("/api/stream" + (since == null ? "" : "?since=" + since));
+                .setURI("/api/stream" + (cursor == null ? "" : "?cursor=" + cursor));
         if (token != null) {
             options.addHeader("Authorization", "Bearer " + token);
         }
@@ -105,6 +105,17 @@ public final class TestStream implements AutoCloseable {
     public List<String> tweetIds() {
         return frames.stream().filter(f -> "tweet".equals(f.getString("type")))
                 .map(f -> f.getJsonObject("tweet").getString("id")).toList();
+    }
+
+    /** The cursor of the last frame that carried one (what a client stores to resume), or null. */
+    public String lastCursor() {
+        for (int i = frames.size() - 1; i >= 0; i--) {
+            String cursor = frames.get(i).getString("cursor");
+            if (cursor != null) {
+                return cursor;
+            }
+        }
+        return null;
     }
 
     public List<String> deletedIds() {
