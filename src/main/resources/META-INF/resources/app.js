@@ -1,6 +1,6 @@
 // Flock web app: auth, compose, home timeline (REST, then live over the WebSocket), account panel.
 import { Api, ApiError, onUnauthorized, setToken } from './api.js';
-import { LiveStream, isId, newer } from './stream.js';
+import { LiveStream, isId } from './stream.js';
 import { h, avatar, codePoints, insertSorted, refreshTimes, renderTweet } from './ui.js';
 
 const MAX_CHARS = 280;
@@ -76,7 +76,7 @@ function enter(s) {
   });
   const st = stream;
   loadHome()
-    .then((newest) => { if (stream === st) st.start(newest); })
+    .then((cursor) => { if (stream === st) st.start(cursor); })
     .catch((e) => { if (stream === st) { showMessage(e); st.start(null); } });
   route();
 }
@@ -146,19 +146,18 @@ function setOlder(next) {
   $('load-older').hidden = !homeNext;
 }
 
-/** Replaces the timeline with its first page; resolves to the newest id on it (or null). */
+/**
+ * Replaces the timeline with its first page; resolves to the page's streamCursor, from which the stream sends exactly
+ * what came after the page.
+ */
 async function loadHome() {
   const page = await Api.home();
   timeline.clear();
   $('timeline').replaceChildren();
-  let newest = null;
-  for (const t of page.items || []) {
-    addTweet(t);
-    if (isId(t.id) && newer(t.id, newest)) newest = t.id;
-  }
+  for (const t of page.items || []) addTweet(t);
   setOlder(page.next);
   updateEmpty();
-  return newest;
+  return page.streamCursor || null;
 }
 
 /** Adds the first page to what is shown (after a follow), without touching the stream position. */
@@ -429,7 +428,7 @@ function init() {
 window.flock = {
   disconnect: (holdMs = 0) => stream?.disconnect(holdMs),
   get state() { return stream ? stream.state : 'offline'; },
-  get lastId() { return stream ? stream.lastId : null; },
+  get cursor() { return stream ? stream.cursor : null; },
 };
 
 init();

@@ -1,5 +1,6 @@
 // The live stream client: WebSocket /api/stream with the bearer token carried as a subprotocol, resume with
-// ?since=<lastId>, exponential back-off with jitter, reset handling and sign-out on 1008.
+// ?cursor=<the last cursor received> (the server's position in its log, opaque here), exponential back-off with
+// jitter, reset handling (reload the first page, continue from its streamCursor) and sign-out on 1008.
 
 const BASE_MS = 500;
 const MAX_MS = 30000;
@@ -15,6 +16,9 @@ export function newer(a, b) { // is id a newer than id b (b may be null)?
   return b === null || b === undefined || BigInt(a) > BigInt(b);
 }
 
+// A cursor is base64url text the server issued; the page stores and returns it, never reads it.
+const isCursor = (c) => typeof c === 'string' && /^[A-Za-z0-9_-]{1,2048}$/.test(c);
+
 export class LiveStream {
   #ws = null;
   #timer = null;
@@ -23,16 +27,18 @@ export class LiveStream {
   #stopped = true;
   #holdUntil = 0;
 
-  // opts: token, onTweet, onDelete, onReset() -> Promise<newest id>, onAuthLost, onState, verify (after a failed upgrade)
+  // opts: token, onTweet, onDelete, onReset() -> Promise<streamCursor of the reloaded first page>, onAuthLost,
+  // onState, verify (after a failed upgrade)
   constructor(opts) {
     this.opts = opts;
-    this.lastId = null;
+    this.cursor = null;
     this.state = 'offline';
     this.onOnline = () => { if (!this.#stopped && !this.#ws) this.#open(); };
   }
 
-  start(since) {
-    if (since && isId(since) && newer(since, this.lastId)) this.lastId = since;
+  /** Starts from a first page's streamCursor (or live, without one). */
+  start(cursor) {
+    if (isCursor(cursor)) this.cursor = cursor;
     this.#stopped = false;
     addEventListener('online', this.onOnline);
     this.#open();
@@ -64,8 +70,8 @@ export class LiveStream {
     this.opts.onState?.(state, detail);
   }
 
-  #bump(id) {
-    if (isId(id) && newer(id, this.lastId)) this.lastId = id;
+  #advance(cursor) {
+    if (isCursor(cursor)) this.cursor = cursor;
   }
 
   #open() {
@@ -74,7 +80,7 @@ export class LiveStream {
     if (this.#stopped) return;
     const url = new URL('api/stream', document.baseURI);
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-    if (this.lastId) url.searchParams.set('since', this.lastId);
+    if (this.cursor) url.searchParams.set('cursor', this.cursor);
     // Quarkus URL-decodes the carrier, and a subprotocol may not contain a space: hence "Bearer%20<token>".
     const carrier = `quarkus-http-upgrade#Authorization#${encodeURIComponent(`Bearer ${this.opts.token}`)}`;
     let ws;
@@ -108,18 +114,17 @@ export class LiveStream {
   #frame(frame, ws) {
     switch (frame && frame.type) {
       case 'tweet':
-        if (frame.tweet && isId(frame.tweet.id)) {
-          this.#bump(frame.tweet.id);
-          this.opts.onTweet(frame.tweet);
-        }
+        if (frame.tweet && isId(frame.tweet.id)) this.opts.onTweet(frame.tweet);
+        this.#advance(frame.cursor);
         break;
       case 'delete':
         if (isId(String(frame.id))) this.opts.onDelete(String(frame.id));
+        this.#advance(frame.cursor);
         break;
       case 'caught-up':
         this.#attempt = 0;
         this.#resets = 0;
-        if (frame.lastId) this.#bump(String(frame.lastId));
+        this.#advance(frame.cursor);
         break;
       case 'reset':
         this.#ws = null;
@@ -136,8 +141,8 @@ export class LiveStream {
     this.#resets += 1;
     let ok = false;
     try {
-      const newest = await this.opts.onReset();
-      this.lastId = newest && isId(newest) ? newest : null;
+      const cursor = await this.opts.onReset();
+      this.cursor = isCursor(cursor) ? cursor : null;
       ok = true;
     } catch {
       ok = false;

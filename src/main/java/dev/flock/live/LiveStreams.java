@@ -89,6 +89,10 @@ public class LiveStreams {
                     case UNAVAILABLE -> connection.close(UNAVAILABLE);
                 })
                 .onFailure().recoverWithUni(e -> {
+                    if (!connection.isOpen()) {
+                        // The client hung up during its replay: nothing failed.
+                        return Uni.createFrom().voidItem();
+                    }
                     LOG.warnf("Opening a stream for account %d failed: %s", account, e.toString());
                     return connection.close(CloseReason.INTERNAL_SERVER_ERROR);
                 });

@@ -14,7 +14,7 @@ import java.util.Base64;
  * <p>Text form: base64url (no padding) of a version byte, the first 8 bytes of the topic's id (the epoch: a recreated
  * topic starts its offsets again, and a cursor from another log must not be read as one of this log), the partition
  * count and the offsets, each as an unsigned LEB128 varint. Eight partitions with offsets in the millions take about
- * 45 characters. Clients treat it as opaque.
+ * 50 characters. Clients treat it as opaque.
  */
 public final class StreamCursor {
 

@@ -1,5 +1,8 @@
 package dev.flock.testing;
 
+import dev.flock.embedded.DevSigningKeys;
+import dev.flock.embedded.EmbeddedServices;
+
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -7,7 +10,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
@@ -23,6 +29,26 @@ public final class FlockProcess implements AutoCloseable {
         this.process = process;
         this.port = port;
         this.log = log;
+    }
+
+    /**
+     * What a production deployment sets, pointed at this test run's embedded PostgreSQL and Kafka: the documented
+     * environment variables only, with a fresh signing key pair.
+     */
+    public static Map<String, String> productionEnvironment() throws Exception {
+        Map<String, String> services = EmbeddedServices.ensureStarted(false);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair keys = generator.generateKeyPair();
+        Map<String, String> env = new HashMap<>();
+        env.put("FLOCK_DB_URL", services.get(EmbeddedServices.DB_URL));
+        env.put("FLOCK_DB_USER", "postgres");
+        env.put("FLOCK_DB_PASSWORD", "");
+        env.put("KAFKA_BOOTSTRAP_SERVERS", services.get(EmbeddedServices.KAFKA_SERVERS));
+        env.put("FLOCK_JWT_PRIVATE_KEY", DevSigningKeys.pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
+        env.put("FLOCK_JWT_PUBLIC_KEY", DevSigningKeys.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
+        env.put("FLOCK_TRUSTED_PROXIES", "127.0.0.0/8");
+        return env;
     }
 
     public static FlockProcess start(String name, Map<String, String> env) throws IOException {

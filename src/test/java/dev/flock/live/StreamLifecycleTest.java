@@ -1,0 +1,110 @@
+package dev.flock.live;
+
+import dev.flock.testing.TestApi.TestAccount;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static dev.flock.testing.TestApi.api;
+import static dev.flock.testing.TestApi.follow;
+import static dev.flock.testing.TestApi.post;
+import static dev.flock.testing.TestApi.signUp;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Streams that close at any moment of their open (during the upgrade, the replay, or right after caught-up) never stay
+ * in the interest index: after 10,000 rapid open/close cycles its size is back where it started.
+ */
+@QuarkusTest
+class StreamLifecycleTest {
+
+    private static final int CYCLES = 10_000;
+    private static final int IN_FLIGHT = 32;
+
+    @Test
+    void tenThousandRapidOpenCloseCyclesLeaveTheInterestIndexAsItWas() throws Exception {
+        TestAccount reader = signUp("cycle");
+        List<TestAccount> authors = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            TestAccount author = signUp("cyclea");
+            follow(reader, author);
+            authors.add(author);
+        }
+        // A cursor from before these tweets: every open with it replays, so many closes land in the middle of one.
+        String cursor = reader.as().get("/api/timeline/home?limit=1").path("streamCursor");
+        for (TestAccount author : authors) {
+            post(author, "something to replay");
+        }
+        long entriesBefore = metric("flock_interest_index_entries");
+        long streamsBefore = metric("flock_streams_open");
+
+        Vertx vertx = Vertx.vertx();
+        try {
+            WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(IN_FLIGHT * 2));
+            AtomicInteger done = new AtomicInteger();
+            AtomicInteger started = new AtomicInteger();
+            CompletableFuture<Void> finished = new CompletableFuture<>();
+            for (int i = 0; i < IN_FLIGHT; i++) {
+                cycle(vertx, client, reader.token(), cursor, started, done, finished);
+            }
+            finished.get(5, TimeUnit.MINUTES);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            assertThat(metric("flock_interest_index_entries")).isEqualTo(entriesBefore);
+            assertThat(metric("flock_streams_open")).isEqualTo(streamsBefore);
+        });
+    }
+
+    /** One connection after another: closed at once, after a few milliseconds, or after its first frame. */
+    private void cycle(Vertx vertx, WebSocketClient client, String token, String cursor, AtomicInteger started,
+                       AtomicInteger done, CompletableFuture<Void> finished) {
+        int n = started.incrementAndGet();
+        if (n > CYCLES) {
+            return;
+        }
+        WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(RestAssured.port)
+                .setURI("/api/stream" + (n % 2 == 0 ? "?cursor=" + cursor : ""))
+                .addHeader("Authorization", "Bearer " + token);
+        Future<?> connected = client.connect(options).compose(ws -> {
+            CompletableFuture<Void> closed = new CompletableFuture<>();
+            ws.closeHandler(v -> closed.complete(null));
+            switch (n % 3) {
+                case 0 -> ws.close();
+                case 1 -> vertx.setTimer(1 + n % 5, t -> ws.close());
+                default -> ws.textMessageHandler(text -> ws.close());
+            }
+            return Future.fromCompletionStage(closed);
+        });
+        connected.onComplete(r -> {
+            if (done.incrementAndGet() == CYCLES) {
+                finished.complete(null);
+            } else {
+                cycle(vertx, client, token, cursor, started, done, finished);
+            }
+        });
+    }
+
+    private static long metric(String name) {
+        String text = api().accept("text/plain").get("/q/metrics").asString();
+        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.E+]+)$").matcher(text);
+        assertThat(m.find()).as(name + " is exposed").isTrue();
+        return (long) Double.parseDouble(m.group(2));
+    }
+}
