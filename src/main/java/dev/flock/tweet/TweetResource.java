@@ -1,14 +1,10 @@
 package dev.flock.tweet;
 
-import dev.flock.platform.ApiTime;
 import dev.flock.platform.CallerIdentity;
 import dev.flock.platform.Paging;
 import dev.flock.platform.ProblemException;
-import dev.flock.platform.RateLimiter;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -24,7 +20,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -39,50 +34,18 @@ public class TweetResource {
     JsonWebToken token;
 
     @Inject
-    WorkerLease lease;
-
-    @Inject
-    TweetPublisher publisher;
-
-    @Inject
     TweetReads reads;
 
     @Inject
-    IdempotentPosts idempotent;
+    TweetWrites writes;
 
-    @Inject
-    TweetsConfig config;
-
-    private RateLimiter posts;
-
-    @PostConstruct
-    void init() {
-        posts = new RateLimiter(config.postsPerAccount());
-    }
-
-    /**
-     * Accepts a tweet: 201 only once Kafka holds it. The author comes from the token alone, so posting needs no
-     * database read and keeps working while PostgreSQL is down (except for the Idempotency-Key look-up, which then
-     * relies on what this instance remembers).
-     */
+    /** Accepts a tweet: 201 only once Kafka holds it (see {@link TweetWrites#post}). */
     @POST
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> post(NewTweet body, @HeaderParam("Idempotency-Key") String rawKey, @Context UriInfo uri) {
-        long author = caller.accountId();
-        String text = TweetText.accept(body == null ? null : body.text());
-        String key = TweetText.idempotencyKey(rawKey);
-        TweetView.Author who = new TweetView.Author(String.valueOf(author), token.getName(), token.getClaim("name"));
-        Uni<TweetView> accepted = key == null
-                ? limitedPublish(author, who, text, null)
-                : idempotent.once(author, key, () -> limitedPublish(author, who, text, key));
-        return accepted.map(tweet -> Response.created(uri.getBaseUriBuilder().path("api/tweets/{id}").build(tweet.id())).entity(tweet).build());
-    }
-
-    private Uni<TweetView> limitedPublish(long author, TweetView.Author who, String text, String key) {
-        posts.check(String.valueOf(author), "Tweets posted");
-        return publisher.publishNew(author, lease.ids(), id -> TweetEvent.created(
-                new TweetView(String.valueOf(id), who, text, ApiTime.format(SnowflakeIds.timeOf(id))), key)).map(TweetEvent::tweet);
+        return writes.post(author(), body == null ? null : body.text(), rawKey)
+                .map(tweet -> Response.created(uri.getBaseUriBuilder().path("api/tweets/{id}").build(tweet.id())).entity(tweet).build());
     }
 
     @GET
@@ -92,56 +55,16 @@ public class TweetResource {
         return reads.byId(id).onItem().ifNull().failWith(() -> notFound());
     }
 
-    /**
-     * Marks the tweet deleted and tells every instance, in one transaction: 204 means it is gone from every read. A
-     * tweet accepted moments ago may not be stored yet (the store consumer's lag, usually milliseconds); its id tells
-     * its age, so a young unknown id is looked up again briefly before the answer is 404.
-     */
+    /** 204 once the tweet is gone from every read (see {@link TweetWrites#delete}). */
     @DELETE
     @Path("/{id}")
     @Authenticated
     public Uni<Response> delete(@PathParam("id") String rawId) {
-        long me = caller.accountId();
-        long id = tweetId(rawId);
-        boolean young = SnowflakeIds.timeOf(id).isAfter(Instant.now().minus(STORE_LAG_ALLOWANCE));
-        Uni<Void> attempt = Uni.createFrom().deferred(() -> deleteStored(me, id));
-        return (young
-                ? attempt.onFailure(NotStoredYet.class).retry().withBackOff(Duration.ofMillis(25), Duration.ofMillis(250)).expireIn(3000)
-                : attempt)
-                .onFailure(NotStoredYet.class).transform(e -> notFound())
-                .replaceWith(Response.noContent().build());
+        return writes.delete(author(), tweetId(rawId)).replaceWith(Response.noContent().build());
     }
 
-    private static final Duration STORE_LAG_ALLOWANCE = Duration.ofSeconds(30);
-
-    private static final class NotStoredYet extends RuntimeException {
-        NotStoredYet() {
-            super(null, null, false, false);
-        }
-    }
-
-    private Uni<Void> deleteStored(long me, long id) {
-        return Panache.withTransaction(() -> Panache.getSession().chain(session -> session
-                .createNativeQuery("SELECT author_id, deleted_at IS NOT NULL FROM tweets WHERE id = ?1 FOR UPDATE", Object[].class)
-                .setParameter(1, id).getResultList()
-                .chain(rows -> {
-                    if (rows.isEmpty()) {
-                        throw new NotStoredYet();
-                    }
-                    if (Boolean.TRUE.equals(rows.get(0)[1])) {
-                        throw notFound();
-                    }
-                    if (((Number) rows.get(0)[0]).longValue() != me) {
-                        throw ProblemException.of(Response.Status.FORBIDDEN, "Only the author may delete a tweet");
-                    }
-                    return session.createNativeQuery("UPDATE tweets SET deleted_at = now(), text = '' WHERE id = ?1")
-                            .setParameter(1, id).executeUpdate()
-                            .chain(() -> session.createNativeQuery("UPDATE accounts SET tweets_count = tweets_count - 1 WHERE id = ?1 AND tweets_count > 0")
-                                    .setParameter(1, me).executeUpdate())
-                            .chain(() -> publisher.publish(TweetEvent.deleted(id,
-                                    new TweetView.Author(String.valueOf(me), token.getName(), token.getClaim("name")))))
-                            .replaceWithVoid();
-                })));
+    private TweetView.Author author() {
+        return new TweetView.Author(String.valueOf(caller.accountId()), token.getName(), token.getClaim("name"));
     }
 
     static long tweetId(String raw) {
@@ -154,7 +77,7 @@ public class TweetResource {
     }
 
     static ProblemException notFound() {
-        return ProblemException.of(Response.Status.NOT_FOUND, "No such tweet");
+        return TweetWrites.notFound();
     }
 
     static Instant windowStart(TweetsConfig config) {
