@@ -35,9 +35,12 @@ public class TokenIssuer {
         return sign(claims, session);
     }
 
-    /** An application's own token (OAuth client_credentials): no account, so no subject. */
+    /**
+     * An application's own token (OAuth client_credentials): no account, so no subject, which every endpoint acting
+     * for an account requires. Its principal name (tokens must have one) names the application.
+     */
     public Token issueForApplication(SessionStore.Grant session) {
-        return sign(Jwt.issuer(ISSUER).groups(Set.of("application")), session);
+        return sign(Jwt.issuer(ISSUER).upn("application:" + session.applicationId()).groups(Set.of("application")), session);
     }
 
     private static Token sign(JwtClaimsBuilder claims, SessionStore.Grant session) {
