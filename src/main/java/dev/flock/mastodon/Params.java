@@ -8,7 +8,6 @@ import jakarta.ws.rs.core.MultivaluedMap;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -97,8 +96,7 @@ public final class Params {
     }
 
     private void readJsonObject(String prefix, JsonNode object) {
-        for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
+        for (Map.Entry<String, JsonNode> field : object.properties()) {
             String key = prefix.isEmpty() ? field.getKey() : prefix + "[" + field.getKey() + "]";
             JsonNode value = field.getValue();
             if (value.isArray()) {
