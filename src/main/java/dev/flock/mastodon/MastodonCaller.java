@@ -56,8 +56,4 @@ public class MastodonCaller {
         String app = TokenIssuer.text(token.getClaim(TokenIssuer.APPLICATION));
         return app == null ? null : Long.valueOf(app);
     }
-
-    public String sessionId() {
-        return TokenIssuer.sessionOf(token);
-    }
 }

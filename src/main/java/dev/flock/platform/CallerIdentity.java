@@ -24,7 +24,8 @@ public class CallerIdentity {
             throw new UnauthorizedException();
         }
         Object scope = token.getClaim("scope");
-        if (scope != null && !Set.of(String.valueOf(scope).replace("\"", "").split(" ")).containsAll(WHOLE_ACCOUNT)) {
+        String scopes = scope instanceof jakarta.json.JsonString s ? s.getString() : scope == null ? null : scope.toString();
+        if (scopes != null && !Set.of(scopes.split(" ")).containsAll(WHOLE_ACCOUNT)) {
             throw new ForbiddenException("An OAuth token with narrower scopes than read and write");
         }
         return Long.parseLong(subject);

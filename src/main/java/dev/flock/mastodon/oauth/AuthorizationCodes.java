@@ -26,10 +26,12 @@ public class AuthorizationCodes {
     @Inject
     MastodonConfig config;
 
+    /** Stores a new code; codes that expired unredeemed are swept in the same statement. */
     public Uni<String> issue(Grant grant) {
         String code = OAuthApplications.randomToken();
         OffsetDateTime expires = OffsetDateTime.now(ZoneOffset.UTC).plus(config.codeLifetime());
         return pool.preparedQuery("""
+                        WITH swept AS (DELETE FROM oauth_authorization_codes WHERE expires_at < now())
                         INSERT INTO oauth_authorization_codes (code_hash, application_id, account_id, redirect_uri, scopes, code_challenge, expires_at)
                         VALUES ($1, $2, $3, $4, $5, $6, $7)""")
                 .execute(Tuple.tuple(Arrays.asList(OAuthApplications.sha256(code), grant.applicationId(), grant.accountId(),
@@ -55,10 +57,5 @@ public class AuthorizationCodes {
                     return new Grant(row.getLong("application_id"), row.getLong("account_id"), row.getString("redirect_uri"),
                             row.getString("scopes"), row.getString("code_challenge"));
                 });
-    }
-
-    /** Removes codes nobody redeemed; called now and then, by any instance. */
-    public Uni<Void> sweep() {
-        return pool.preparedQuery("DELETE FROM oauth_authorization_codes WHERE expires_at < now()").execute().replaceWithVoid();
     }
 }

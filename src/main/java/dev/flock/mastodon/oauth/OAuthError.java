@@ -37,10 +37,6 @@ public class OAuthError extends RuntimeException {
         return new OAuthError(400, "invalid_scope", "The requested scope is invalid, unknown, or malformed.");
     }
 
-    public String error() {
-        return error;
-    }
-
     public static class Mapper {
         @ServerExceptionMapper
         public Response oauth(OAuthError e) {
