@@ -33,6 +33,17 @@ public class Accounts {
                 .map(list -> list.stream().collect(Collectors.toMap(a -> a.id, Function.identity())));
     }
 
+    /** How many accounts exist and how many tweets they have. */
+    public record Totals(long accounts, long tweets) {
+    }
+
+    public Uni<Totals> totals() {
+        return Account.getSession().chain(session -> session
+                .createNativeQuery("SELECT count(*), coalesce(sum(tweets_count), 0) FROM accounts", Object[].class)
+                .getSingleResult())
+                .map(row -> new Totals(((Number) row[0]).longValue(), ((Number) row[1]).longValue()));
+    }
+
     public static AccountView view(Account account) {
         return AccountView.of(account);
     }

@@ -13,6 +13,13 @@ public interface AccountsConfig {
     @WithDefault("24h")
     Duration tokenLifetime();
 
+    /**
+     * How often each instance polls PostgreSQL for revoked sessions: a signed-out token is refused on every instance
+     * within about this long.
+     */
+    @WithDefault("1s")
+    Duration revocationRefresh();
+
     /** bcrypt cost factor (log2 rounds); each step doubles the time a login and a guess take. */
     @WithDefault("11")
     int bcryptCost();

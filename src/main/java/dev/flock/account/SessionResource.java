@@ -1,41 +1,37 @@
 package dev.flock.account;
 
 import dev.flock.platform.ApiTime;
-import dev.flock.platform.ClientAddress;
-import dev.flock.platform.Problem;
-import dev.flock.platform.ProblemException;
-import dev.flock.platform.RateLimiter;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
-import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-
-import java.util.Locale;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 @Path("/api/sessions")
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionResource {
 
-    /** The body is the same whether the username or the password was wrong, so it reveals which accounts exist. */
-    private static final Problem WRONG = Problem.of(401, "Unauthorized", "Wrong username or password");
-
     public record Session(String token, String expiresAt, AccountView account) {
     }
 
     @Inject
-    Accounts accounts;
+    SignIn signIn;
 
     @Inject
-    PasswordHasher hasher;
+    SessionStore sessions;
+
+    @Inject
+    RevokedSessions revoked;
 
     @Inject
     TokenIssuer tokens;
@@ -43,28 +39,40 @@ public class SessionResource {
     @Inject
     AccountsConfig config;
 
-    private RateLimiter perUsername;
-    private RateLimiter perAddress;
-
-    @PostConstruct
-    void init() {
-        perUsername = new RateLimiter(config.loginPerUsername());
-        perAddress = new RateLimiter(config.loginPerAddress());
-    }
+    @Inject
+    JsonWebToken token;
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Session> login(@Valid @NotNull(message = "is required") Credentials body, @Context HttpServerRequest request) {
-        perAddress.check(ClientAddress.of(request), "Login attempts");
-        perUsername.check(body.username().toLowerCase(Locale.ROOT), "Login attempts for this account");
-        return Panache.withSession(() -> accounts.byUsername(body.username()))
-                .chain(account -> hasher.matches(body.password(), account == null ? null : account.passwordHash)
-                        .map(ok -> {
-                            if (!ok) {
-                                throw new ProblemException(WRONG);
-                            }
-                            TokenIssuer.Token token = tokens.issue(account);
-                            return new Session(token.value(), ApiTime.format(token.expiresAt()), AccountView.of(account));
-                        }));
+        return signIn.verify(body.username(), body.password(), request)
+                .chain(account -> sessions.open(account.id, null, null, config.tokenLifetime()).map(session -> {
+                    TokenIssuer.Token issued = tokens.issue(account, session);
+                    return new Session(issued.value(), ApiTime.format(issued.expiresAt()), AccountView.of(account));
+                }));
+    }
+
+    /** Signs out the token of this request (204); from now on it is refused everywhere, as are its open streams. */
+    @DELETE
+    @Path("/current")
+    @Authenticated
+    public Uni<Response> signOut() {
+        return sessions.revoke(TokenIssuer.sessionOf(token))
+                .invoke(revoked::learn)
+                .replaceWith(Response.noContent().build());
+    }
+
+    /** Signs the token's account out everywhere (204): every token of the account, Flock's own and OAuth alike. */
+    @DELETE
+    @Authenticated
+    public Uni<Response> signOutEverywhere() {
+        String subject = token.getSubject();
+        if (subject == null) {
+            // An application's own token has no account to sign out; it can sign out only itself.
+            return signOut();
+        }
+        return sessions.revokeAccount(Long.parseLong(subject))
+                .invoke(revoked::learn)
+                .replaceWith(Response.noContent().build());
     }
 }

@@ -14,7 +14,10 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /** The follow graph in PostgreSQL, with the account counters kept in the same transaction. */
 @ApplicationScoped
@@ -97,6 +100,27 @@ public class FollowGraph {
                     List<Long> ids = new java.util.ArrayList<>(rows.rowCount());
                     rows.forEach(row -> ids.add(row.getLong(0)));
                     return ids;
+                });
+    }
+
+    /** Which of the others the account follows, and which of them follow the account. */
+    public record Relations(Set<Long> following, Set<Long> followedBy) {
+    }
+
+    public Uni<Relations> relations(long account, Collection<Long> others) {
+        if (others.isEmpty()) {
+            return Uni.createFrom().item(new Relations(Set.of(), Set.of()));
+        }
+        return pool.preparedQuery("""
+                        SELECT followee_id, true FROM follows WHERE follower_id = $1 AND followee_id = ANY($2)
+                        UNION ALL
+                        SELECT follower_id, false FROM follows WHERE followee_id = $1 AND follower_id = ANY($2)""")
+                .execute(Tuple.of(account, others.toArray(new Long[0])))
+                .map(rows -> {
+                    Set<Long> following = new HashSet<>();
+                    Set<Long> followedBy = new HashSet<>();
+                    rows.forEach(row -> (row.getBoolean(1) ? following : followedBy).add(row.getLong(0)));
+                    return new Relations(following, followedBy);
                 });
     }
 

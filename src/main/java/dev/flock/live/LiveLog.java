@@ -176,7 +176,9 @@ public class LiveLog {
             }
             case CREATED, DELETED -> {
                 long[] at = null;
-                String shared = null;
+                // The frame each format renders for this record, shared by the streams of that format (few formats).
+                StreamFormat[] formats = new StreamFormat[2];
+                String[] shared = new String[2];
                 for (StreamSession session : index.interestedIn(entry.author)) {
                     if (!session.wants(entry.partition, entry.offset)
                             || !(entry.kind == LogEntry.Kind.CREATED ? session.follows.follows(entry.author) : session.follows.everFollowed(entry.author))) {
@@ -187,15 +189,17 @@ public class LiveLog {
                         at = handedOut.clone();
                         at[entry.partition] = entry.offset + 1;
                     }
-                    long[] own = session.cursorFor(at);
+                    long[] own = session.format.carriesCursor() ? session.cursorFor(at) : null;
                     String frame;
                     if (own != null) {
-                        frame = frame(entry, own);
+                        frame = frame(session.format, entry, own);
                     } else {
-                        if (shared == null) {
-                            shared = frame(entry, at);
+                        int slot = formats[0] == null || formats[0] == session.format ? 0 : 1;
+                        if (formats[slot] != session.format) {
+                            formats[slot] = session.format;
+                            shared[slot] = frame(session.format, entry, at);
                         }
-                        frame = shared;
+                        frame = shared[slot];
                     }
                     session.offer(frame, entry.tweet);
                 }
@@ -203,9 +207,9 @@ public class LiveLog {
         }
     }
 
-    private String frame(LogEntry entry, long[] cursor) {
-        String text = StreamCursor.of(epoch, cursor).encode();
-        return entry.kind == LogEntry.Kind.CREATED ? Frames.tweet(entry.tweet.json(), text) : Frames.delete(entry.subject, text);
+    private String frame(StreamFormat format, LogEntry entry, long[] cursor) {
+        String text = format.carriesCursor() ? StreamCursor.of(epoch, cursor).encode() : null;
+        return entry.kind == LogEntry.Kind.CREATED ? format.tweet(entry.tweet, text) : format.delete(entry.subject, text);
     }
 
     /**
@@ -242,7 +246,7 @@ public class LiveLog {
             boolean owed = entry.kind == LogEntry.Kind.CREATED ? book.follows(entry.author) : book.everFollowed(entry.author);
             if (owed) {
                 cursor[p] = entry.offset + 1;
-                replayed.add(new StreamSession.Queued(frame(entry, cursor), entry.tweet));
+                replayed.add(new StreamSession.Queued(frame(session.format, entry, cursor), entry.tweet));
             }
         }
         long[] start = head;
@@ -251,7 +255,10 @@ public class LiveLog {
                 start[p] = Math.max(start[p], cursor[p]);
             }
         }
-        replayed.add(new StreamSession.Queued(Frames.caughtUp(StreamCursor.of(epoch, start).encode()), null));
+        String caughtUp = session.format.caughtUp(session.format.carriesCursor() ? StreamCursor.of(epoch, start).encode() : null);
+        if (caughtUp != null) {
+            replayed.add(new StreamSession.Queued(caughtUp, null));
+        }
         if (!session.begin(book, start, replayed)) {
             return Registration.CLOSED;
         }

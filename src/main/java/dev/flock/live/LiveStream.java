@@ -1,5 +1,8 @@
 package dev.flock.live;
 
+import dev.flock.timeline.StreamCursor;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.OnBinaryMessage;
 import io.quarkus.websockets.next.OnClose;
@@ -7,6 +10,7 @@ import io.quarkus.websockets.next.OnError;
 import io.quarkus.websockets.next.OnOpen;
 import io.quarkus.websockets.next.OnPongMessage;
 import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.UserData;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
@@ -20,6 +24,11 @@ import jakarta.inject.Inject;
 @WebSocket(path = "/api/stream")
 public class LiveStream {
 
+    static final UserData.TypedKey<Long> ACCOUNT = UserData.TypedKey.forLong("flock.account");
+    static final UserData.TypedKey<Long> EXPIRES = UserData.TypedKey.forLong("flock.expires");
+    static final UserData.TypedKey<String> SESSION = UserData.TypedKey.forString("flock.session");
+    static final UserData.TypedKey<String> CURSOR = UserData.TypedKey.forString("flock.cursor");
+
     private static final CloseReason CLIENTS_SEND_NOTHING = new CloseReason(1008, "Clients send nothing but pings");
     private static final CloseReason TOO_BIG = new CloseReason(1009, "Frames from clients are limited to 4 KiB");
 
@@ -28,12 +37,14 @@ public class LiveStream {
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
-        return streams.open(connection);
+        String cursor = connection.userData().get(CURSOR);
+        return streams.open(new Sink(connection), FlockFrames.FORMAT, new LiveStreams.Opening(connection.userData().get(ACCOUNT),
+                connection.userData().get(SESSION), connection.userData().get(EXPIRES), cursor == null ? null : StreamCursor.parse(cursor)));
     }
 
     @OnClose
     public void close(WebSocketConnection connection) {
-        streams.closed(connection);
+        streams.closed(connection.id());
     }
 
     @OnTextMessage
@@ -46,16 +57,53 @@ public class LiveStream {
         return connection.close(CLIENTS_SEND_NOTHING);
     }
 
-    /** An inbound frame over 4 KiB fails in the codec; tell the client why (1009) instead of a bare 1011. */
+    /**
+     * An inbound message over 4 KiB fails before any handler sees it; tell the client why (1009) instead of a bare
+     * 1011. Vert.x's frame aggregator reports it as an IllegalStateException (nothing else of this endpoint raises
+     * one: the handlers above answer through their Unis), Netty's frame decoder as a corrupted frame with 1009.
+     */
     @OnError
     public Uni<Void> error(WebSocketConnection connection, Throwable failure) {
-        String message = String.valueOf(failure.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        boolean tooBig = message.contains("size") || message.contains("length") || message.contains("too big") || message.contains("exceed");
-        return connection.close(tooBig ? TOO_BIG : CloseReason.INTERNAL_SERVER_ERROR);
+        return connection.close(tooBig(failure) ? TOO_BIG : CloseReason.INTERNAL_SERVER_ERROR);
+    }
+
+    private static boolean tooBig(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof IllegalStateException || t instanceof TooLongFrameException
+                    || (t instanceof CorruptedWebSocketFrameException corrupted && corrupted.closeStatus() != null
+                    && corrupted.closeStatus().code() == 1009)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @OnPongMessage
     public void pong(WebSocketConnection connection, Buffer data) {
-        streams.pong(connection);
+        streams.alive(connection.id());
+    }
+
+    /** The WebSocket as a stream's sink. */
+    private record Sink(WebSocketConnection connection) implements StreamSink {
+
+        @Override
+        public String id() {
+            return connection.id();
+        }
+
+        @Override
+        public Uni<Void> send(String frame) {
+            return connection.sendText(frame);
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            connection.close(new CloseReason(code, reason)).subscribe().with(x -> { }, e -> { });
+        }
+
+        @Override
+        public boolean isOpen() {
+            return connection.isOpen();
+        }
     }
 }

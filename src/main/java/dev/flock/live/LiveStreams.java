@@ -1,12 +1,10 @@
 package dev.flock.live;
 
+import dev.flock.account.SessionsRevoked;
 import dev.flock.timeline.StreamCursor;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.UserData;
-import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,15 +16,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** Opens, tracks and closes this instance's live streams. */
+/**
+ * Opens, tracks and closes this instance's live streams, whatever protocol carries them (Flock's /api/stream, and
+ * the Mastodon streaming API through {@link StreamSink} and {@link StreamFormat}).
+ */
 @ApplicationScoped
 public class LiveStreams {
 
     private static final Logger LOG = Logger.getLogger(LiveStreams.class);
-    static final UserData.TypedKey<Long> ACCOUNT = UserData.TypedKey.forLong("flock.account");
-    static final UserData.TypedKey<Long> EXPIRES = UserData.TypedKey.forLong("flock.expires");
-    static final UserData.TypedKey<String> CURSOR = UserData.TypedKey.forString("flock.cursor");
-    private static final CloseReason UNAVAILABLE = new CloseReason(1013, "This instance cannot start the stream right now; try again");
+    private static final StreamSession.Close UNAVAILABLE = new StreamSession.Close(1013, "This instance cannot start the stream right now; try again");
+    private static final StreamSession.Close RESET = new StreamSession.Close(1000, "Reset: reload the timeline");
+    private static final StreamSession.Close FAILED = new StreamSession.Close(1011, "The stream could not be opened");
+    private static final StreamSession.Close DEAD = new StreamSession.Close(1001, "No answer to pings");
+
+    /** Who a stream is for, as its upgrade established it. */
+    public record Opening(long account, String tokenSession, Long expiresAtMillis, StreamCursor cursor) {
+    }
 
     @Inject
     LiveLog live;
@@ -53,16 +58,18 @@ public class LiveStreams {
         sweeper = vertx.setPeriodic(every, t -> closeDead());
     }
 
-    boolean draining() {
+    /** While draining, new streams are refused (the upgrade answers 503) and open ones are sent elsewhere. */
+    public boolean draining() {
         return draining;
     }
 
-    Uni<Void> open(WebSocketConnection connection) {
-        long account = connection.userData().get(ACCOUNT);
-        String rawCursor = connection.userData().get(CURSOR);
-        StreamCursor cursor = rawCursor == null ? null : StreamCursor.parse(rawCursor);
-        StreamSession session = new StreamSession(connection, account, config.maxQueuedFrames(), config.maxQueuedBytes(),
-                new StreamSession.Writer() {
+    /**
+     * Opens a stream on the sink: replays from the cursor (formats with cursors only), then live. Completes once the
+     * stream is live or has ended (reset, closed by the client, or this instance cannot serve it now).
+     */
+    public Uni<Void> open(StreamSink sink, StreamFormat format, Opening opening) {
+        StreamSession session = new StreamSession(sink, format, opening.account(), opening.tokenSession(),
+                config.maxQueuedFrames(), config.maxQueuedBytes(), new StreamSession.Writer() {
                     @Override
                     public void written(String frame, LiveTweet tweet) {
                         metrics.written(tweet);
@@ -74,33 +81,37 @@ public class LiveStreams {
                     }
                 });
         if (draining) {
-            return connection.close(StreamSession.GOING_AWAY);
+            session.close(StreamSession.GOING_AWAY);
+            return Uni.createFrom().voidItem();
         }
-        sessions.put(connection.id(), session);
-        Long expires = connection.userData().get(EXPIRES);
-        if (expires != null) {
-            long delay = Math.max(1, expires - System.currentTimeMillis());
-            expiryTimers.put(connection.id(), vertx.setTimer(delay, t -> session.close(StreamSession.TOKEN_EXPIRED)));
+        sessions.put(sink.id(), session);
+        if (opening.expiresAtMillis() != null) {
+            long delay = Math.max(1, opening.expiresAtMillis() - System.currentTimeMillis());
+            expiryTimers.put(sink.id(), vertx.setTimer(delay, t -> session.close(StreamSession.TOKEN_EXPIRED)));
         }
-        return replay.replay(session, cursor)
-                .chain(outcome -> switch (outcome) {
-                    case LIVE, CLOSED -> Uni.createFrom().voidItem();
-                    case RESET -> connection.close(CloseReason.NORMAL);
-                    case UNAVAILABLE -> connection.close(UNAVAILABLE);
-                })
-                .onFailure().recoverWithUni(e -> {
-                    if (!connection.isOpen()) {
-                        // The client hung up during its replay: nothing failed.
-                        return Uni.createFrom().voidItem();
+        return replay.replay(session, format.carriesCursor() ? opening.cursor() : null)
+                .invoke(outcome -> {
+                    switch (outcome) {
+                        case RESET -> session.close(RESET);
+                        case UNAVAILABLE -> session.close(UNAVAILABLE);
+                        default -> { }
                     }
-                    LOG.warnf("Opening a stream for account %d failed: %s", account, e.toString());
-                    return connection.close(CloseReason.INTERNAL_SERVER_ERROR);
+                })
+                .replaceWithVoid()
+                .onFailure().recoverWithItem(e -> {
+                    // A client that hung up during its replay is no failure.
+                    if (sink.isOpen()) {
+                        LOG.warnf("Opening a stream for account %d failed: %s", opening.account(), e.toString());
+                        session.close(FAILED);
+                    }
+                    return null;
                 });
     }
 
-    void closed(WebSocketConnection connection) {
-        StreamSession session = sessions.remove(connection.id());
-        Long timer = expiryTimers.remove(connection.id());
+    /** The sink's connection ended (whoever ended it). */
+    public void closed(String sinkId) {
+        StreamSession session = sessions.remove(sinkId);
+        Long timer = expiryTimers.remove(sinkId);
         if (timer != null) {
             vertx.cancelTimer(timer);
         }
@@ -110,10 +121,20 @@ public class LiveStreams {
         }
     }
 
-    void pong(WebSocketConnection connection) {
-        StreamSession session = sessions.get(connection.id());
+    /** The client showed it is alive (a pong, or a heartbeat it received). */
+    public void alive(String sinkId) {
+        StreamSession session = sessions.get(sinkId);
         if (session != null) {
             session.lastPongNanos = System.nanoTime();
+        }
+    }
+
+    /** A signed-out token's streams end with 1008 on every instance (each hears of the revocation). */
+    void signedOut(@Observes SessionsRevoked revoked) {
+        for (StreamSession session : sessions.values()) {
+            if (session.tokenSession != null && revoked.sessionIds().contains(session.tokenSession)) {
+                session.close(StreamSession.SIGNED_OUT);
+            }
         }
     }
 
@@ -122,7 +143,7 @@ public class LiveStreams {
         long now = System.nanoTime();
         for (StreamSession session : sessions.values()) {
             if (now - session.lastPongNanos > limit) {
-                session.close(new CloseReason(1001, "No answer to pings"));
+                session.close(DEAD);
             }
         }
     }

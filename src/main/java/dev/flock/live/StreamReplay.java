@@ -84,7 +84,7 @@ class StreamReplay {
     private record Event(int partition, long offset, boolean deleted, TweetView tweet) {
     }
 
-    /** Replays from the cursor (null: start live), then registers the stream. */
+    /** Replays from the cursor (null: start live; always so for formats without cursors), then registers the stream. */
     Uni<Outcome> replay(StreamSession session, StreamCursor cursor) {
         if (cursor != null && !cursor.belongsTo(log.epoch(), log.partitions())) {
             return reset(session, "The cursor belongs to another log (the topic was recreated or repartitioned)");
@@ -111,7 +111,7 @@ class StreamReplay {
                 if (sent + round.events().size() > config.replayMaxFrames()) {
                     return reset(session, "More was missed than a stream replays; reload the timeline");
                 }
-                List<String> frames = frames(round, position, perPartition);
+                List<String> frames = frames(session.format, round, position, perPartition);
                 boolean exhausted = !more;
                 return send(session, frames).chain(() -> exhausted
                         ? register(session, round, position, sent + frames.size(), original, deadline)
@@ -151,7 +151,7 @@ class StreamReplay {
      * client holds after it; moves {@code position} past them, and for a partition PostgreSQL has no more of, to the
      * stored position.
      */
-    private List<String> frames(Round round, long[] position, int[] perPartition) {
+    private List<String> frames(StreamFormat format, Round round, long[] position, int[] perPartition) {
         String epoch = log.epoch();
         List<List<Event>> byPartition = new ArrayList<>();
         for (int p = 0; p < position.length; p++) {
@@ -174,7 +174,7 @@ class StreamReplay {
             Event e = byPartition.get(pick).get(next[pick]++);
             position[pick] = e.offset() + 1;
             String cursor = StreamCursor.of(epoch, position).encode();
-            frames.add(e.deleted() ? Frames.delete(e.tweet().idValue(), cursor) : Frames.tweet(Frames.tweetJson(e.tweet()), cursor));
+            frames.add(e.deleted() ? format.delete(e.tweet().idValue(), cursor) : format.tweet(LiveTweet.of(e.tweet()), cursor));
         }
         for (int p = 0; p < position.length; p++) {
             if (perPartition[p] < config.replayBatch()) {
@@ -191,14 +191,14 @@ class StreamReplay {
     private Uni<Void> send(StreamSession session, List<String> frames) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String frame : frames) {
-            chain = chain.chain(() -> session.isClosed() ? Uni.createFrom().voidItem() : session.connection.sendText(frame));
+            chain = chain.chain(() -> session.isClosed() ? Uni.createFrom().voidItem() : session.sink.send(frame));
         }
         return chain;
     }
 
     private Uni<Outcome> reset(StreamSession session, String reason) {
         metrics.reset();
-        return session.connection.sendText(Frames.reset(reason)).replaceWith(Outcome.RESET);
+        return session.sink.send(FlockFrames.reset(reason)).replaceWith(Outcome.RESET);
     }
 
     /** One consistent snapshot: stored positions, the reader's spans, and (with a position) the next events. */

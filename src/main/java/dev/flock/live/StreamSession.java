@@ -1,8 +1,5 @@
 package dev.flock.live;
 
-import io.quarkus.websockets.next.CloseReason;
-import io.quarkus.websockets.next.WebSocketConnection;
-
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -14,10 +11,15 @@ import java.util.List;
  */
 final class StreamSession {
 
-    static final CloseReason TOO_SLOW = new CloseReason(1013, "Too far behind; reconnect with your last cursor");
-    static final CloseReason GOING_AWAY = new CloseReason(1001, "Instance shutting down; reconnect with your last cursor");
-    static final CloseReason TOKEN_EXPIRED = new CloseReason(1008, "Token expired");
-    static final CloseReason TOKEN_REVOKED = new CloseReason(1008, "Signed out");
+    /** Why a stream was closed: a WebSocket close code and its reason. */
+    record Close(int code, String reason) {
+    }
+
+    static final Close TOO_SLOW = new Close(1013, "Too far behind; reconnect with your last cursor");
+    static final Close GOING_AWAY = new Close(1001, "Instance shutting down; reconnect with your last cursor");
+    static final Close TOKEN_EXPIRED = new Close(1008, "Token expired");
+    static final Close SIGNED_OUT = new Close(1008, "Signed out");
+    static final Close WRITE_FAILED = new Close(1011, "Write failed; reconnect with your last cursor");
 
     interface Writer {
         void written(String frame, LiveTweet tweet);
@@ -28,8 +30,11 @@ final class StreamSession {
     record Queued(String frame, LiveTweet tweet) {
     }
 
-    final WebSocketConnection connection;
+    final StreamSink sink;
+    final StreamFormat format;
     final long accountId;
+    /** The server-side session of the token the stream was opened with (signing it out closes the stream). */
+    final String tokenSession;
     private final int maxFrames;
     private final int maxBytes;
     private final Writer writer;
@@ -47,9 +52,11 @@ final class StreamSession {
     volatile long lastPongNanos = System.nanoTime();
     private int droppedOnClose;
 
-    StreamSession(WebSocketConnection connection, long accountId, int maxFrames, int maxBytes, Writer writer) {
-        this.connection = connection;
+    StreamSession(StreamSink sink, StreamFormat format, long accountId, String tokenSession, int maxFrames, int maxBytes, Writer writer) {
+        this.sink = sink;
+        this.format = format;
         this.accountId = accountId;
+        this.tokenSession = tokenSession;
         this.maxFrames = maxFrames;
         this.maxBytes = maxBytes;
         this.writer = writer;
@@ -142,7 +149,7 @@ final class StreamSession {
         }
         if (tooSlow) {
             writer.dropped(this);
-            connection.close(TOO_SLOW).subscribe().with(x -> { }, e -> { });
+            sink.close(TOO_SLOW.code(), TOO_SLOW.reason());
             return;
         }
         writeNext();
@@ -158,17 +165,17 @@ final class StreamSession {
             }
             queuedBytes -= next.frame().length();
         }
-        connection.sendText(next.frame()).subscribe().with(
+        sink.send(next.frame()).subscribe().with(
                 ok -> {
                     writer.written(next.frame(), next.tweet());
                     writeNext();
                 },
                 // A frame that cannot be written leaves a gap: end the stream so the client resumes with its cursor.
-                failure -> close(new CloseReason(1011, "Write failed; reconnect with your last cursor")));
+                failure -> close(WRITE_FAILED));
     }
 
     /** Closes the stream (a null reason: the connection is already closed). Answers whether it was registered. */
-    boolean close(CloseReason reason) {
+    boolean close(Close reason) {
         boolean wasRegistered;
         synchronized (this) {
             wasRegistered = registered;
@@ -179,8 +186,8 @@ final class StreamSession {
             queue.clear();
             queuedBytes = 0;
         }
-        if (reason != null && connection.isOpen()) {
-            connection.close(reason).subscribe().with(x -> { }, e -> { });
+        if (reason != null && sink.isOpen()) {
+            sink.close(reason.code(), reason.reason());
         }
         return wasRegistered;
     }

@@ -1,5 +1,6 @@
 package dev.flock.live;
 
+import dev.flock.account.TokenIssuer;
 import dev.flock.timeline.StreamCursor;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.websockets.next.HttpUpgradeCheck;
@@ -12,8 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides the upgrade of /api/stream before any WebSocket exists: 401 without a valid token, 400 for a malformed
- * {@code cursor}, 503 while this instance drains. The account and token expiry travel to the stream in its user data.
+ * Decides the upgrade of /api/stream before any WebSocket exists: 401 without a valid token, then 400 for a
+ * malformed {@code cursor}, 503 while this instance drains. The account and token expiry travel to the stream in its user data.
  */
 @ApplicationScoped
 public class StreamUpgradeCheck implements HttpUpgradeCheck {
@@ -29,17 +30,6 @@ public class StreamUpgradeCheck implements HttpUpgradeCheck {
             return CheckResult.rejectUpgrade(503);
         }
         String cursor = context.httpRequest().getParam("cursor");
-        if (context.httpRequest().getParam("since") != null) {
-            // since=<id> could not resume exactly (ids are not log positions); it was replaced by cursor.
-            return CheckResult.rejectUpgrade(400);
-        }
-        if (cursor != null) {
-            try {
-                StreamCursor.parse(cursor);
-            } catch (StreamCursor.Malformed e) {
-                return CheckResult.rejectUpgrade(400);
-            }
-        }
         return context.securityIdentity()
                 .onFailure().recoverWithNull()
                 .map(identity -> {
@@ -47,13 +37,33 @@ public class StreamUpgradeCheck implements HttpUpgradeCheck {
                     if (token == null || token.getSubject() == null) {
                         return CheckResult.rejectUpgradeSync(401, CHALLENGE);
                     }
-                    context.userData().put(LiveStreams.ACCOUNT, Long.parseLong(token.getSubject()));
-                    context.userData().put(LiveStreams.EXPIRES, token.getExpirationTime() * 1000);
+                    // since=<id> could not resume exactly (ids are not log positions); it was replaced by cursor.
+                    if (context.httpRequest().getParam("since") != null || !wellFormed(cursor)) {
+                        return CheckResult.rejectUpgradeSync(400);
+                    }
+                    context.userData().put(LiveStream.ACCOUNT, Long.parseLong(token.getSubject()));
+                    context.userData().put(LiveStream.EXPIRES, token.getExpirationTime() * 1000);
+                    String session = TokenIssuer.sessionOf(token);
+                    if (session != null) {
+                        context.userData().put(LiveStream.SESSION, session);
+                    }
                     if (cursor != null) {
-                        context.userData().put(LiveStreams.CURSOR, cursor);
+                        context.userData().put(LiveStream.CURSOR, cursor);
                     }
                     return CheckResult.permitUpgradeSync();
                 });
+    }
+
+    private static boolean wellFormed(String cursor) {
+        if (cursor == null) {
+            return true;
+        }
+        try {
+            StreamCursor.parse(cursor);
+            return true;
+        } catch (StreamCursor.Malformed e) {
+            return false;
+        }
     }
 
     private static JsonWebToken token(SecurityIdentity identity) {

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -96,8 +97,11 @@ public class OutboxRelay {
             all.subscribe().with(x -> { }, e -> { });
             return Uni.createFrom().voidItem();
         }
+        // The answer continues on the request's own context (Hibernate Reactive sessions are bound to it).
+        Executor back = OnContext.current();
         return all.ifNoItem().after(config.publishWait()).recoverWithItem((Void) null)
-                .onFailure().recoverWithItem((Void) null);
+                .onFailure().recoverWithItem((Void) null)
+                .emitOn(back);
     }
 
     private Uni<Void> publishInOrder(List<Outbox.Event> events) {

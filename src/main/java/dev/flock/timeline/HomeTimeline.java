@@ -31,6 +31,22 @@ public class HomeTimeline {
             ORDER BY t.id DESC
             LIMIT ?4""".formatted(TweetReads.COLUMNS);
 
+    /** The oldest tweets newer than an id, oldest first: the page right after it (Mastodon's min_id). */
+    private static final String RIGHT_AFTER = """
+            SELECT %s
+            FROM (SELECT followee_id AS author_id FROM follows WHERE follower_id = ?1 UNION ALL SELECT ?1) f
+            CROSS JOIN LATERAL (
+              SELECT id FROM tweets x
+              WHERE x.author_id = f.author_id AND x.deleted_at IS NULL AND x.id > ?2
+              ORDER BY x.id ASC LIMIT ?3) oldest
+            JOIN tweets t ON t.id = oldest.id
+            JOIN accounts a ON a.id = t.author_id
+            ORDER BY t.id ASC
+            LIMIT ?3""".formatted(TweetReads.COLUMNS);
+
+    @Inject
+    TweetReads reads;
+
     /** A page and the position of the log it was read at: the stream continues exactly from there. */
     public record Snapshot(List<TweetView> tweets, StreamCursor cursor) {
     }
@@ -51,6 +67,11 @@ public class HomeTimeline {
                         .setParameter(1, reader).setParameter(2, before).setParameter(3, after).setParameter(4, limit)
                         .getResultList()
                         .map(rows -> new Snapshot(rows.stream().map(TweetReads::view).toList(), cursor)))));
+    }
+
+    /** Tweets with id > after, oldest first, at most {@code limit}. */
+    public Uni<List<TweetView>> rightAfter(long reader, long after, int limit) {
+        return reads.query(RIGHT_AFTER, List.of(reader, after, limit));
     }
 
     private Uni<StreamCursor> storedPositions(Mutiny.Session session) {

@@ -76,6 +76,13 @@ public class TweetReads {
                 List.of(authorId, before, after, limit));
     }
 
+    /** The author's tweets with id > after, oldest first: the page right after an id (Mastodon's min_id). */
+    public Uni<List<TweetView>> byAuthorOldestFirst(long authorId, long after, int limit) {
+        return query("SELECT " + COLUMNS + " FROM tweets t JOIN accounts a ON a.id = t.author_id "
+                + "WHERE t.author_id = ?1 AND t.deleted_at IS NULL AND t.id > ?2 ORDER BY t.id ASC LIMIT ?3",
+                List.of(authorId, after, limit));
+    }
+
     public Uni<List<TweetView>> query(String sql, List<Object> parameters) {
         return Panache.withSession(() -> Panache.getSession().chain(session -> {
             var query = session.createNativeQuery(sql, Object[].class);

@@ -1,13 +1,10 @@
 package dev.flock.tweet;
 
-import dev.flock.platform.ApiTime;
 import dev.flock.platform.CallerIdentity;
 import dev.flock.platform.Paging;
 import dev.flock.platform.ProblemException;
-import dev.flock.platform.RateLimiter;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
-import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -35,53 +32,18 @@ public class TweetResource {
     JsonWebToken token;
 
     @Inject
-    WorkerLease lease;
-
-    @Inject
-    TweetPublisher publisher;
-
-    @Inject
     TweetReads reads;
 
     @Inject
-    IdempotentPosts idempotent;
+    TweetWrites writes;
 
-    @Inject
-    TweetDeletes deletes;
-
-    @Inject
-    TweetsConfig config;
-
-    private RateLimiter posts;
-
-    @PostConstruct
-    void init() {
-        posts = new RateLimiter(config.postsPerAccount());
-    }
-
-    /**
-     * Accepts a tweet: 201 only once Kafka holds it. The author comes from the token alone, so posting needs no
-     * database read and keeps working while PostgreSQL is down (except for the Idempotency-Key look-up, which then
-     * relies on what this instance remembers).
-     */
+    /** Accepts a tweet: 201 only once Kafka holds it (see {@link TweetWrites#post}). */
     @POST
     @Authenticated
     @Consumes(MediaType.APPLICATION_JSON)
     public Uni<Response> post(NewTweet body, @HeaderParam("Idempotency-Key") String rawKey, @Context UriInfo uri) {
-        long author = caller.accountId();
-        String text = TweetText.accept(body == null ? null : body.text());
-        String key = TweetText.idempotencyKey(rawKey);
-        TweetView.Author who = new TweetView.Author(String.valueOf(author), token.getName(), token.getClaim("name"));
-        Uni<TweetView> accepted = key == null
-                ? limitedPublish(author, who, text, null)
-                : idempotent.once(author, key, () -> limitedPublish(author, who, text, key));
-        return accepted.map(tweet -> Response.created(uri.getBaseUriBuilder().path("api/tweets/{id}").build(tweet.id())).entity(tweet).build());
-    }
-
-    private Uni<TweetView> limitedPublish(long author, TweetView.Author who, String text, String key) {
-        posts.check(String.valueOf(author), "Tweets posted");
-        return publisher.publishNew(author, lease.ids(), id -> TweetEvent.created(
-                new TweetView(String.valueOf(id), who, text, ApiTime.format(SnowflakeIds.timeOf(id))), key)).map(TweetEvent::tweet);
+        return writes.post(author(), body == null ? null : body.text(), rawKey)
+                .map(tweet -> Response.created(uri.getBaseUriBuilder().path("api/tweets/{id}").build(tweet.id())).entity(tweet).build());
     }
 
     @GET
@@ -90,23 +52,28 @@ public class TweetResource {
         return reads.byId(tweetId(rawId));
     }
 
-    /** Marks the tweet deleted (gone from every read when the 204 is answered) and sends the deleted event to streams. */
+    /** 204 once the tweet is gone from every read (see {@link TweetWrites#delete}). */
     @DELETE
     @Path("/{id}")
     @Authenticated
     public Uni<Response> delete(@PathParam("id") String rawId) {
-        long me = caller.accountId();
-        long id = tweetId(rawId);
-        TweetView.Author who = new TweetView.Author(String.valueOf(me), token.getName(), token.getClaim("name"));
-        return deletes.delete(me, who, id).replaceWith(Response.noContent().build());
+        return writes.delete(author(), tweetId(rawId)).replaceWith(Response.noContent().build());
+    }
+
+    private TweetView.Author author() {
+        return new TweetView.Author(String.valueOf(caller.accountId()), token.getName(), token.getClaim("name"));
     }
 
     static long tweetId(String raw) {
         try {
-            return Paging.id("id", raw).orElseThrow(TweetReads::notFound);
+            return Paging.id("id", raw).orElseThrow(TweetResource::notFound);
         } catch (ProblemException e) {
             // An id that cannot exist is simply not found.
-            throw TweetReads.notFound();
+            throw notFound();
         }
+    }
+
+    static ProblemException notFound() {
+        return TweetReads.notFound();
     }
 }

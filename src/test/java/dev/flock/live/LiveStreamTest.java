@@ -80,6 +80,20 @@ class LiveStreamTest {
     }
 
     @Test
+    void signingOutClosesTheTokensOpenStreamsWith1008() {
+        TestAccount reader = signUp("signout");
+        String other = dev.flock.testing.TestApi.logIn(reader.username(), reader.password());
+        try (TestStream stream = TestStream.open(reader.token(), null); TestStream kept = TestStream.open(other, null)) {
+            stream.awaitCaughtUp();
+            kept.awaitCaughtUp();
+            reader.as().delete("/api/sessions/current").then().statusCode(204);
+            assertThat(stream.awaitClose()).isEqualTo(1008);
+            assertThat(TestStream.upgradeStatus(reader.token(), "", o -> { })).isEqualTo(401);
+            assertThat(kept.closeCode()).as("the account's other session stays signed in").isNull();
+        }
+    }
+
+    @Test
     void upgradeWithoutAValidTokenIsRefusedWith401() {
         TestAccount a = signUp("nows");
         assertThat(TestStream.upgradeStatus(null, "", o -> { })).isEqualTo(401);

@@ -20,7 +20,7 @@ class ProblemResponsesTest {
 
     @Test
     void wrongMethodIs405Problem() {
-        given().delete("/api/sessions").then()
+        given().put("/api/sessions").then()
                 .statusCode(405).contentType("application/problem+json").body("status", equalTo(405));
     }
 }

@@ -8,14 +8,35 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The JSON text frames of the live stream (docs/api.md "Live stream"). A tweet's JSON is serialised once; a frame
- * wraps it with the cursor the client stores.
+ * The JSON text frames of Flock's own stream, /api/stream (docs/api.md "Live stream"). A tweet's JSON is serialised
+ * once; a frame wraps it with the cursor the client stores.
  */
-final class Frames {
+final class FlockFrames implements StreamFormat {
 
+    static final FlockFrames FORMAT = new FlockFrames();
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private Frames() {
+    private FlockFrames() {
+    }
+
+    @Override
+    public boolean carriesCursor() {
+        return true;
+    }
+
+    @Override
+    public String tweet(LiveTweet tweet, String cursor) {
+        return tweet(tweet.json(), cursor);
+    }
+
+    @Override
+    public String delete(long tweetId, String cursor) {
+        return "{\"type\":\"delete\",\"id\":\"" + tweetId + "\",\"cursor\":\"" + cursor + "\"}";
+    }
+
+    @Override
+    public String caughtUp(String cursor) {
+        return "{\"type\":\"caught-up\",\"cursor\":\"" + cursor + "\"}";
     }
 
     /** The tweet as REST answers it, with the same field order, for readers and for diffing. */
@@ -40,14 +61,6 @@ final class Frames {
 
     static String tweet(String tweetJson, String cursor) {
         return "{\"type\":\"tweet\",\"tweet\":" + tweetJson + ",\"cursor\":\"" + cursor + "\"}";
-    }
-
-    static String delete(long id, String cursor) {
-        return "{\"type\":\"delete\",\"id\":\"" + id + "\",\"cursor\":\"" + cursor + "\"}";
-    }
-
-    static String caughtUp(String cursor) {
-        return "{\"type\":\"caught-up\",\"cursor\":\"" + cursor + "\"}";
     }
 
     /** Why the stream cannot continue from the client's cursor; the client reloads over REST and reconnects. */
