@@ -1,7 +1,7 @@
 package dev.flock.platform;
 
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
 import java.util.OptionalLong;
@@ -50,8 +50,8 @@ public final class Paging {
     }
 
     /** The page as JSON plus an RFC 8288 Link to the next page, which repeats the request with the cursor replaced. */
-    public static <T> Response respond(UriInfo uri, List<T> items, String next, String cursorParam) {
-        Response.ResponseBuilder ok = Response.ok(new Page<>(items, next));
+    public static <T> RestResponse<Page<T>> respond(UriInfo uri, List<T> items, String next, String cursorParam) {
+        RestResponse.ResponseBuilder<Page<T>> ok = RestResponse.ResponseBuilder.ok(new Page<>(items, next));
         if (next != null) {
             ok.header("Link", "<" + uri.getRequestUriBuilder().replaceQueryParam(cursorParam, next).build() + ">; rel=\"next\"");
         }

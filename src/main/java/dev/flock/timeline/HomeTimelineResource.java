@@ -1,8 +1,10 @@
 package dev.flock.timeline;
 
 import dev.flock.platform.CallerIdentity;
+import dev.flock.platform.Page;
 import dev.flock.platform.Paging;
 import dev.flock.tweet.TweetPage;
+import dev.flock.tweet.TweetView;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -12,11 +14,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 @Path("/api/timeline/home")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Timeline", description = "The home timeline: the caller's tweets and those of the accounts it follows")
 public class HomeTimelineResource {
 
     @Inject
@@ -27,8 +35,13 @@ public class HomeTimelineResource {
 
     @GET
     @Authenticated
-    public Uni<Response> home(@QueryParam("limit") String rawLimit, @QueryParam("before") String rawBefore,
-                              @QueryParam("after") String rawAfter, @Context UriInfo uri) {
+    @Operation(operationId = "getHomeTimeline", summary = "The caller's home timeline, newest first")
+    @APIResponse(responseCode = "200", description = "A page of tweets", headers = @Header(ref = "Link"))
+    @APIResponse(responseCode = "400", description = "`limit`, `before` or `after` is invalid")
+    public Uni<RestResponse<Page<TweetView>>> home(@Parameter(ref = "limit") @QueryParam("limit") String rawLimit,
+                                                   @Parameter(ref = "before") @QueryParam("before") String rawBefore,
+                                                   @Parameter(ref = "after") @QueryParam("after") String rawAfter,
+                                                   @Context UriInfo uri) {
         long reader = caller.accountId();
         int limit = Paging.limit(rawLimit);
         long before = Paging.id("before", rawBefore).orElse(Long.MAX_VALUE);
