@@ -1,8 +1,7 @@
 package dev.flock.live;
 
-import dev.flock.embedded.DevSigningKeys;
-import dev.flock.embedded.EmbeddedServices;
 import dev.flock.testing.FlockProcess;
+import dev.flock.testing.ProductionEnvironment;
 import dev.flock.testing.TestApi.TestAccount;
 import dev.flock.testing.TestStream;
 import io.restassured.RestAssured;
@@ -10,10 +9,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -35,18 +31,7 @@ class TwoInstancesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Map<String, String> services = EmbeddedServices.ensureStarted(false);
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair keys = generator.generateKeyPair();
-        env = new HashMap<>();
-        env.put("FLOCK_DB_URL", services.get(EmbeddedServices.DB_URL));
-        env.put("FLOCK_DB_USER", "postgres");
-        env.put("FLOCK_DB_PASSWORD", "");
-        env.put("KAFKA_BOOTSTRAP_SERVERS", services.get(EmbeddedServices.KAFKA_SERVERS));
-        env.put("FLOCK_JWT_PRIVATE_KEY", DevSigningKeys.pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-        env.put("FLOCK_JWT_PUBLIC_KEY", DevSigningKeys.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
-        env.put("FLOCK_POSTS_PER_MINUTE", "10000");
+        env = ProductionEnvironment.forTests();
         env.put("FLOCK_SHUTDOWN_DELAY", "500ms");
         a = FlockProcess.start("instance-a", env);
         b = FlockProcess.start("instance-b", env);
