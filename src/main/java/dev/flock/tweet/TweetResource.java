@@ -94,7 +94,7 @@ public class TweetResource {
     public Uni<Response> post(NewTweet body,
                               @Parameter(description = "Retry-safe posting: the same key from the same author within 24 hours "
                                       + "answers the first tweet again. 1-64 printable ASCII characters.",
-                                      schema = @Schema(minLength = 1, maxLength = 64, pattern = "^[\\x20-\\x7E]+$"), example = "5f1c-retry-safe")
+                                      schema = @Schema(type = SchemaType.STRING, minLength = 1, maxLength = 64, pattern = "^[\\x20-\\x7E]+$"), example = "5f1c-retry-safe")
                               @HeaderParam("Idempotency-Key") String rawKey, @Context UriInfo uri) {
         long author = caller.accountId();
         String text = TweetText.accept(body == null ? null : body.text());
