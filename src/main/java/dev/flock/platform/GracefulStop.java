@@ -3,6 +3,7 @@ package dev.flock.platform;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.Router;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,8 +44,9 @@ public class GracefulStop {
                     inFlight++;
                 }
                 ctx.addEndHandler(ended -> finished());
-                if (stopping) {
-                    // Clients with a kept-alive connection should open their next one to an instance that stays.
+                if (stopping && ctx.request().version() != HttpVersion.HTTP_2) {
+                    // Clients with a kept-alive connection should open their next one to an instance that stays
+                    // (HTTP/2 forbids the header).
                     ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
                 }
             }
