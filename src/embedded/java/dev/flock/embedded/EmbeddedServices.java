@@ -71,8 +71,15 @@ public final class EmbeddedServices {
 
         Thread stopper = new Thread(() -> {
             awaitApplicationStop(Duration.ofSeconds(20));
-            kafka.stop();
+            // Neither needs the other to stop, so they stop side by side.
+            Thread kafkaStop = new Thread(kafka::stop, "flock-embedded-stop-kafka");
+            kafkaStop.start();
             postgres.stop();
+            try {
+                kafkaStop.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }, "flock-embedded-stop");
         Runtime.getRuntime().addShutdownHook(stopper);
     }

@@ -23,6 +23,15 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.text.Normalizer;
 import java.time.Instant;
@@ -30,6 +39,7 @@ import java.time.temporal.ChronoUnit;
 
 @Path("/api/accounts")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Accounts", description = "Sign-up and account profiles")
 public class AccountResource {
 
     @Inject
@@ -53,6 +63,14 @@ public class AccountResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(operationId = "createAccount", summary = "Create an account")
+    @RequestBody(required = true, content = @Content(examples = @ExampleObject(name = "ada",
+            value = "{\"username\": \"ada\", \"password\": \"correct horse\", \"displayName\": \"Ada\", \"bio\": \"Analyst\"}")))
+    @APIResponse(responseCode = "201", description = "Created", content = @Content(schema = @Schema(implementation = AccountView.class)),
+            headers = @Header(name = "Location", required = true, description = "The new account's URL", schema = @Schema(type = SchemaType.STRING, format = "uri")))
+    @APIResponse(responseCode = "400", description = "The body is invalid; `errors` names each field")
+    @APIResponse(responseCode = "409", description = "The username is taken (ignoring case)")
+    @APIResponse(responseCode = "429", description = "Too many sign-ups from this client address (20 an hour)")
     public Uni<Response> create(@Valid @NotNull(message = "is required") NewAccount body, @Context HttpServerRequest request,
                                 @Context UriInfo uri) {
         signups.check(ClientAddress.of(request), "Accounts created");
@@ -76,6 +94,8 @@ public class AccountResource {
     @GET
     @Path("/me")
     @Authenticated
+    @Operation(operationId = "getMyAccount", summary = "The token's own account")
+    @APIResponse(responseCode = "200", description = "The account")
     public Uni<AccountView> me() {
         long id = caller.accountId();
         return Panache.withSession(() -> accounts.byId(id))
@@ -85,6 +105,9 @@ public class AccountResource {
 
     @GET
     @Path("/{username}")
+    @Operation(operationId = "getAccount", summary = "An account by username (any case)")
+    @APIResponse(responseCode = "200", description = "The account")
+    @APIResponse(responseCode = "404", description = "No account has that name")
     public Uni<AccountView> get(@PathParam("username") String username) {
         return Panache.withSession(() -> accounts.byUsername(username))
                 .onItem().ifNull().failWith(() -> ProblemException.of(Response.Status.NOT_FOUND, "No account named " + username))

@@ -1,8 +1,10 @@
 package dev.flock.follow;
 
 import dev.flock.account.Account;
+import dev.flock.account.AccountView;
 import dev.flock.account.Accounts;
 import dev.flock.platform.CallerIdentity;
+import dev.flock.platform.Page;
 import dev.flock.platform.Paging;
 import dev.flock.platform.ProblemException;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -20,6 +22,12 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -27,6 +35,7 @@ import java.util.List;
 
 @Path("/api/accounts/{username}")
 @Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "Follows", description = "The follow graph: follow, unfollow, followers and following")
 public class FollowResource {
 
     @Inject
@@ -41,6 +50,12 @@ public class FollowResource {
     @PUT
     @Path("/follow")
     @Authenticated
+    @Operation(operationId = "follow", summary = "Follow an account",
+            description = "Idempotent. Takes effect on the caller's open live streams before the answer.")
+    @APIResponse(responseCode = "204", description = "The caller follows the account (now or already)")
+    @APIResponse(responseCode = "400", description = "The account is the caller's own")
+    @APIResponse(responseCode = "404", description = "No account has that name")
+    @APIResponse(responseCode = "503", description = "The change could not be published to every instance and was not made; retry")
     public Uni<Response> follow(@PathParam("username") String username) {
         long me = caller.accountId();
         return existing(username).chain(target -> {
@@ -54,6 +69,11 @@ public class FollowResource {
     @DELETE
     @Path("/follow")
     @Authenticated
+    @Operation(operationId = "unfollow", summary = "Stop following an account",
+            description = "Idempotent. Takes effect on the caller's open live streams before the answer.")
+    @APIResponse(responseCode = "204", description = "The caller does not follow the account (now or already)")
+    @APIResponse(responseCode = "404", description = "No account has that name")
+    @APIResponse(responseCode = "503", description = "The change could not be published to every instance and was not made; retry")
     public Uni<Response> unfollow(@PathParam("username") String username) {
         long me = caller.accountId();
         return existing(username)
@@ -63,15 +83,27 @@ public class FollowResource {
 
     @GET
     @Path("/followers")
-    public Uni<Response> followers(@PathParam("username") String username, @QueryParam("limit") String limit,
-                                   @QueryParam("cursor") String cursor, @Context UriInfo uri) {
+    @Operation(operationId = "listFollowers", summary = "Who follows the account, most recent follow first")
+    @APIResponse(responseCode = "200", description = "A page of accounts", headers = @Header(ref = "Link"))
+    @APIResponse(responseCode = "400", description = "`limit` or `cursor` is invalid")
+    @APIResponse(responseCode = "404", description = "No account has that name")
+    public Uni<RestResponse<Page<AccountView>>> followers(@PathParam("username") String username,
+                                                          @Parameter(ref = "limit") @QueryParam("limit") String limit,
+                                                          @Parameter(ref = "cursor") @QueryParam("cursor") String cursor,
+                                                          @Context UriInfo uri) {
         return list(username, limit, cursor, uri, graph::followersPage);
     }
 
     @GET
     @Path("/following")
-    public Uni<Response> following(@PathParam("username") String username, @QueryParam("limit") String limit,
-                                   @QueryParam("cursor") String cursor, @Context UriInfo uri) {
+    @Operation(operationId = "listFollowing", summary = "Whom the account follows, most recent follow first")
+    @APIResponse(responseCode = "200", description = "A page of accounts", headers = @Header(ref = "Link"))
+    @APIResponse(responseCode = "400", description = "`limit` or `cursor` is invalid")
+    @APIResponse(responseCode = "404", description = "No account has that name")
+    public Uni<RestResponse<Page<AccountView>>> following(@PathParam("username") String username,
+                                                          @Parameter(ref = "limit") @QueryParam("limit") String limit,
+                                                          @Parameter(ref = "cursor") @QueryParam("cursor") String cursor,
+                                                          @Context UriInfo uri) {
         return list(username, limit, cursor, uri, graph::followingPage);
     }
 
@@ -79,7 +111,7 @@ public class FollowResource {
         Uni<List<FollowGraph.Edge>> page(long account, Long beforeSeq, int limit);
     }
 
-    private Uni<Response> list(String username, String rawLimit, String rawCursor, UriInfo uri, PageQuery query) {
+    private Uni<RestResponse<Page<AccountView>>> list(String username, String rawLimit, String rawCursor, UriInfo uri, PageQuery query) {
         int limit = Paging.limit(rawLimit);
         Long before = decodeCursor(rawCursor);
         return existing(username)

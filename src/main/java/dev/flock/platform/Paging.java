@@ -1,7 +1,7 @@
 package dev.flock.platform;
 
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
 import java.util.OptionalLong;
@@ -50,13 +50,13 @@ public final class Paging {
     }
 
     /** The page as JSON plus an RFC 8288 Link to the next page, which repeats the request with the cursor replaced. */
-    public static <T> Response respond(UriInfo uri, List<T> items, String next, String cursorParam) {
-        return respond(uri, (Object) new Page<>(items, next), next, cursorParam);
+    public static <T> RestResponse<Page<T>> respond(UriInfo uri, List<T> items, String next, String cursorParam) {
+        return respondWith(uri, new Page<>(items, next), next, cursorParam);
     }
 
-    /** A page with a body of its own shape (it must hold {@code next} too). */
-    public static Response respond(UriInfo uri, Object body, String next, String cursorParam) {
-        Response.ResponseBuilder ok = Response.ok(body);
+    /** A page with a body of its own shape (it must hold {@code next} too), with the same Link. */
+    public static <B> RestResponse<B> respondWith(UriInfo uri, B body, String next, String cursorParam) {
+        RestResponse.ResponseBuilder<B> ok = RestResponse.ResponseBuilder.ok(body);
         if (next != null) {
             ok.header("Link", "<" + uri.getRequestUriBuilder().replaceQueryParam(cursorParam, next).build() + ">; rel=\"next\"");
         }

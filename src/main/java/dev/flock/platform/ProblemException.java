@@ -38,6 +38,10 @@ public class ProblemException extends RuntimeException {
 
     public Response toResponse() {
         Response.ResponseBuilder builder = Response.status(problem.status()).type(Problem.MEDIA).entity(problem);
+        if (problem.status() == 401) {
+            // Every 401 names the one scheme that would have worked (RFC 9110), as the framework's own 401s do.
+            builder.header("WWW-Authenticate", "Bearer");
+        }
         if (retryAfter != null) {
             builder.header("Retry-After", Math.max(1, (retryAfter.toMillis() + 999) / 1000));
         }

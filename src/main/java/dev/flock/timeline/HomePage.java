@@ -2,6 +2,7 @@ package dev.flock.timeline;
 
 import dev.flock.tweet.TweetView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.util.List;
 
@@ -10,5 +11,12 @@ import java.util.List;
  * the page was read at (open /api/stream?cursor=streamCursor to receive exactly what came after this page).
  */
 @RegisterForReflection
-public record HomePage(List<TweetView> items, String next, String streamCursor) {
+@Schema(description = "A page of the home timeline, newest first")
+public record HomePage(
+        @Schema(required = true) List<TweetView> items,
+        @Schema(required = true, nullable = true, description = "The id to pass as `before` for the next (older) page; null on the last page")
+        String next,
+        @Schema(required = true, description = "The position of the log this page was read at: open the stream with "
+                + "`cursor=<streamCursor>` to receive exactly what came after it. Opaque.", examples = "AVQn0mX6p0Nshz2W9Q-WCA8I")
+        String streamCursor) {
 }

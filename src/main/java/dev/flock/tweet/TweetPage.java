@@ -1,8 +1,9 @@
 package dev.flock.tweet;
 
+import dev.flock.platform.Page;
 import dev.flock.platform.Paging;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.RestResponse;
 
 import java.util.List;
 
@@ -21,7 +22,7 @@ public final class TweetPage {
         return new Cut(shown, fetched.size() > limit ? shown.get(shown.size() - 1).id() : null);
     }
 
-    public static Response respond(UriInfo uri, List<TweetView> fetched, int limit) {
+    public static RestResponse<Page<TweetView>> respond(UriInfo uri, List<TweetView> fetched, int limit) {
         Cut cut = cut(fetched, limit);
         return Paging.respond(uri, cut.shown(), cut.next(), "before");
     }

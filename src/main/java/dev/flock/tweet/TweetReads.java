@@ -34,7 +34,7 @@ public class TweetReads {
                 throw notFound();
             }
             return found.tweet();
-        }));
+        })).onFailure(NotStoredYet.class).transform(e -> notFound());
     }
 
     private record Found(TweetView tweet, boolean deleted) {
@@ -57,12 +57,27 @@ public class TweetReads {
         }
     }
 
-    /** Runs the attempt, and again for up to 3 s while it fails with NotStoredYet and the id is young. */
+    /**
+     * Runs the attempt, and while it fails with NotStoredYet and the id is young, again for up to 3 s (backing off from
+     * 25 to 250 ms). Still not stored after that: the failure stays NotStoredYet, for the caller to answer.
+     */
     static <T> Uni<T> untilStored(long id, Supplier<Uni<T>> attempt) {
-        boolean young = SnowflakeIds.timeOf(id).isAfter(Instant.now().minus(STORE_LAG_ALLOWANCE));
-        Uni<T> once = Uni.createFrom().deferred(attempt::get);
-        return (young ? once.onFailure(NotStoredYet.class).retry().withBackOff(Duration.ofMillis(25), Duration.ofMillis(250)).expireIn(3000) : once)
-                .onFailure(NotStoredYet.class).transform(e -> notFound());
+        boolean young = isYoung(id);
+        return attempt(attempt, young ? System.nanoTime() + Duration.ofSeconds(3).toNanos() : 0, Duration.ofMillis(25));
+    }
+
+    private static <T> Uni<T> attempt(Supplier<Uni<T>> attempt, long deadline, Duration backOff) {
+        return Uni.createFrom().deferred(attempt::get)
+                .onFailure(NotStoredYet.class).recoverWithUni(e -> System.nanoTime() - deadline < 0
+                        ? Uni.createFrom().voidItem().onItem().delayIt().by(backOff)
+                                .chain(() -> attempt(attempt, deadline, backOff.multipliedBy(2).compareTo(Duration.ofMillis(250)) > 0
+                                        ? Duration.ofMillis(250) : backOff.multipliedBy(2)))
+                        : Uni.createFrom().failure(e));
+    }
+
+    /** Accepted so recently that the store consumer may not have written it yet. */
+    static boolean isYoung(long id) {
+        return SnowflakeIds.timeOf(id).isAfter(Instant.now().minus(STORE_LAG_ALLOWANCE));
     }
 
     static ProblemException notFound() {

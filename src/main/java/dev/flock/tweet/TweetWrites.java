@@ -3,6 +3,7 @@ package dev.flock.tweet;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flock.platform.ApiTime;
+import dev.flock.platform.Problem;
 import dev.flock.platform.Outbox;
 import dev.flock.platform.OutboxRelay;
 import dev.flock.platform.TimelineLog;
@@ -15,6 +16,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -80,8 +82,9 @@ public class TweetWrites {
      * Deletes the caller's tweet and answers it as it was (its text included). The row is marked and the deleted event
      * written to the outbox in one transaction, so once this completes the tweet is gone from every read; the event
      * then reaches the log (and every stream) through the relay, without the transaction ever waiting on Kafka. A
-     * tweet accepted moments ago may not be stored yet: see {@link TweetReads#untilStored}. Fails with 403 for anyone
-     * but the author and 404 for unknown or deleted ids.
+     * tweet accepted moments ago may not be stored yet: it is waited for (see {@link TweetReads#untilStored}), and if
+     * the store lags longer the answer is 503 (retry). Fails with 403 for anyone but the author and 404 for unknown or
+     * deleted ids.
      */
     public Uni<TweetView> delete(TweetView.Author caller, long id) {
         long me = Long.parseLong(caller.id());
@@ -109,6 +112,10 @@ public class TweetWrites {
                                             seq -> json(TweetEvent.deleted(id, caller))))
                                     .map(event -> new Deleted(deleted, event));
                         }))))
+                // A young tweet still not stored exists (it was accepted) or not: either way it cannot be deleted yet.
+                .onFailure(TweetReads.NotStoredYet.class).transform(e -> TweetReads.isYoung(id)
+                        ? new ProblemException(Problem.of(503, "Service Unavailable", "This tweet is not stored yet; try again"), Duration.ofSeconds(1))
+                        : TweetReads.notFound())
                 .call(done -> relay.publishCommitted(List.of(done.event())))
                 .map(Deleted::tweet);
     }

@@ -1,6 +1,7 @@
 package dev.flock.live;
 
 import dev.flock.testing.FlockProcess;
+import dev.flock.testing.ProductionEnvironment;
 import dev.flock.testing.TestApi.TestAccount;
 import dev.flock.testing.TestStream;
 import io.restassured.RestAssured;
@@ -30,8 +31,7 @@ class TwoInstancesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        env = FlockProcess.productionEnvironment();
-        env.put("FLOCK_POSTS_PER_MINUTE", "10000");
+        env = ProductionEnvironment.forTests();
         env.put("FLOCK_SHUTDOWN_DELAY", "500ms");
         a = FlockProcess.start("instance-a", env);
         b = FlockProcess.start("instance-b", env);

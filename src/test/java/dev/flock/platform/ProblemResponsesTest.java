@@ -3,7 +3,7 @@ package dev.flock.platform;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
-import static io.restassured.RestAssured.given;
+import static dev.flock.testing.TestApi.api;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
@@ -13,14 +13,14 @@ class ProblemResponsesTest {
 
     @Test
     void unknownApiPathIs404Problem() {
-        given().get("/api/no/such/thing").then()
+        api().get("/api/no/such/thing").then()
                 .statusCode(404).contentType("application/problem+json")
                 .body("status", equalTo(404)).body("title", notNullValue()).body("type", notNullValue());
     }
 
     @Test
     void wrongMethodIs405Problem() {
-        given().put("/api/sessions").then()
+        api().put("/api/sessions").then()
                 .statusCode(405).contentType("application/problem+json").body("status", equalTo(405));
     }
 }

@@ -10,7 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.restassured.RestAssured.given;
 
-/** Shared test steps over real HTTP. Each call comes from its own client address, so per-address limits stay out of the way. */
+/**
+ * Shared test steps over real HTTP. Each call comes from its own client address, so per-address limits stay out of the
+ * way, and every answer is checked against the served OpenAPI document ({@link OpenApiContract}).
+ */
 public final class TestApi {
 
     private static final AtomicInteger SEQ = new AtomicInteger();
@@ -29,7 +32,8 @@ public final class TestApi {
     }
 
     public static RequestSpecification fromAddress(String address) {
-        return given().header("X-Forwarded-For", address).contentType(ContentType.JSON).accept(ContentType.JSON);
+        return given().filter(OpenApiContract.INSTANCE)
+                .header("X-Forwarded-For", address).contentType(ContentType.JSON).accept(ContentType.JSON);
     }
 
     public static String randomAddress() {

@@ -20,18 +20,25 @@ import java.util.function.Consumer;
 
 import static org.awaitility.Awaitility.await;
 
-/** A real WebSocket client of /api/stream, recording every frame and the close code. */
+/**
+ * A real WebSocket client of /api/stream, recording every frame and the close code. Every frame is checked against the
+ * AsyncAPI document the instance serves; a frame that breaks it fails the test at its next look at the stream.
+ */
 public final class TestStream implements AutoCloseable {
 
     private static final Vertx VERTX = Vertx.vertx();
 
     private final WebSocket socket;
     private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
+    private final List<String> contractViolations = new CopyOnWriteArrayList<>();
     private volatile Integer closeCode;
 
-    private TestStream(WebSocket socket) {
+    private TestStream(WebSocket socket, AsyncApiContract contract) {
         this.socket = socket;
-        socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+        socket.textMessageHandler(text -> {
+            contractViolations.addAll(contract.check(text));
+            frames.add(new JsonObject(text));
+        });
         socket.closeHandler(v -> closeCode = socket.closeStatusCode() == null ? 1006 : (int) socket.closeStatusCode());
     }
 
@@ -49,7 +56,7 @@ public final class TestStream implements AutoCloseable {
         // The handlers are in place before the upgrade starts, so the first frame (often in the same packet as the
         // 101 answer) cannot slip past them.
         ClientWebSocket socket = client.webSocket();
-        TestStream stream = new TestStream(socket);
+        TestStream stream = new TestStream(socket, AsyncApiContract.of(port));
         return completed(socket.connect(options(port, token, cursor, customise))
                 .map(ws -> {
                     if (paused) {
@@ -98,17 +105,21 @@ public final class TestStream implements AutoCloseable {
     }
 
     public List<JsonObject> frames() {
+        if (!contractViolations.isEmpty()) {
+            throw new AssertionError("Frames break the served AsyncAPI document:\n  " + String.join("\n  ", contractViolations));
+        }
         return frames;
     }
 
     /** Ids of the tweet frames received, in arrival order. */
     public List<String> tweetIds() {
-        return frames.stream().filter(f -> "tweet".equals(f.getString("type")))
+        return frames().stream().filter(f -> "tweet".equals(f.getString("type")))
                 .map(f -> f.getJsonObject("tweet").getString("id")).toList();
     }
 
     /** The cursor of the last frame that carried one (what a client stores to resume), or null. */
     public String lastCursor() {
+        List<JsonObject> frames = frames();
         for (int i = frames.size() - 1; i >= 0; i--) {
             String cursor = frames.get(i).getString("cursor");
             if (cursor != null) {
@@ -119,17 +130,17 @@ public final class TestStream implements AutoCloseable {
     }
 
     public List<String> deletedIds() {
-        return frames.stream().filter(f -> "delete".equals(f.getString("type"))).map(f -> f.getString("id")).toList();
+        return frames().stream().filter(f -> "delete".equals(f.getString("type"))).map(f -> f.getString("id")).toList();
     }
 
     public JsonObject awaitCaughtUp() {
         await().atMost(Duration.ofSeconds(20)).until(() -> {
-            if (closeCode != null && frames.stream().noneMatch(f -> "caught-up".equals(f.getString("type")))) {
+            if (closeCode != null && frames().stream().noneMatch(f -> "caught-up".equals(f.getString("type")))) {
                 throw new IllegalStateException("stream closed with " + closeCode + " before caught-up; frames " + frames);
             }
-            return frames.stream().anyMatch(f -> "caught-up".equals(f.getString("type")));
+            return frames().stream().anyMatch(f -> "caught-up".equals(f.getString("type")));
         });
-        return frames.stream().filter(f -> "caught-up".equals(f.getString("type"))).findFirst().orElseThrow();
+        return frames().stream().filter(f -> "caught-up".equals(f.getString("type"))).findFirst().orElseThrow();
     }
 
     public void awaitTweet(String id) {
@@ -138,6 +149,7 @@ public final class TestStream implements AutoCloseable {
 
     public Integer awaitClose() {
         await().atMost(Duration.ofSeconds(30)).until(() -> closeCode != null);
+        frames();
         return closeCode;
     }
 
@@ -155,5 +167,6 @@ public final class TestStream implements AutoCloseable {
             socket.close();
             await().atMost(Duration.ofSeconds(10)).until(() -> closeCode != null);
         }
+        frames();
     }
 }
