@@ -83,7 +83,7 @@ final class ContainerBuild {
         return under(runtimeRoot, imagePath);
     }
 
-    /** The runtime stage's copies from the build stage, each as (source inside the build stage, destination). */
+    /** The runtime stage's {@code COPY --from=build} lines: sources inside the build stage, then the destination. */
     List<Instruction> copiesFromBuild() {
         return dockerfile.runtime().all("COPY").stream().filter(c -> "build".equals(c.flags().get("from"))).toList();
     }
