@@ -1,7 +1,5 @@
 package dev.flock.testing;
 
-import dev.flock.embedded.DevSigningKeys;
-import dev.flock.embedded.EmbeddedServices;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -10,10 +8,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.awaitility.Awaitility.await;
@@ -24,57 +21,63 @@ public final class FlockProcess implements AutoCloseable {
     private final Process process;
     public final int port;
     public final Path log;
+    /** From the process start to the first 200 of /q/health/ready. */
+    public final Duration readyAfter;
 
-    private FlockProcess(Process process, int port, Path log) {
+    private FlockProcess(Process process, int port, Path log, Duration readyAfter) {
         this.process = process;
         this.port = port;
         this.log = log;
+        this.readyAfter = readyAfter;
     }
 
-    /**
-     * What a production deployment sets, pointed at this test run's embedded PostgreSQL and Kafka: the documented
-     * environment variables only, with a fresh signing key pair.
-     */
-    public static Map<String, String> productionEnvironment() throws Exception {
-        Map<String, String> services = EmbeddedServices.ensureStarted(false);
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair keys = generator.generateKeyPair();
-        Map<String, String> env = new HashMap<>();
-        env.put("FLOCK_DB_URL", services.get(EmbeddedServices.DB_URL));
-        env.put("FLOCK_DB_USER", "postgres");
-        env.put("FLOCK_DB_PASSWORD", "");
-        env.put("KAFKA_BOOTSTRAP_SERVERS", services.get(EmbeddedServices.KAFKA_SERVERS));
-        env.put("FLOCK_JWT_PRIVATE_KEY", DevSigningKeys.pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
-        env.put("FLOCK_JWT_PUBLIC_KEY", DevSigningKeys.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
-        env.put("FLOCK_TRUSTED_PROXIES", "127.0.0.0/8");
-        return env;
-    }
-
+    /** The jar of this build ({@code flock.app.jar}), with this JVM's environment plus {@code env}. */
     public static FlockProcess start(String name, Map<String, String> env) throws IOException {
-        int port = freePort();
         String jar = System.getProperty("flock.app.jar", "target/quarkus-app/quarkus-run.jar");
-        Path log = Path.of("target", "it-" + name + ".log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", jar)
-                .redirectErrorStream(true)
-                .redirectOutput(log.toFile());
+        ProcessBuilder builder = new ProcessBuilder(javaExecutable(), "-Xmx256m", "-jar", jar);
         builder.environment().putAll(env);
+        return start(name, builder);
+    }
+
+    /** {@code command} run in {@code directory} with {@code env} (and PORT) as its whole environment: nothing inherited. */
+    public static FlockProcess startWithOnly(String name, List<String> command, Path directory, Map<String, String> env)
+            throws IOException {
+        ProcessBuilder builder = new ProcessBuilder(command).directory(directory.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        return start(name, builder);
+    }
+
+    public static String javaExecutable() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static FlockProcess start(String name, ProcessBuilder builder) throws IOException {
+        int port = freePort();
+        Path log = Path.of("target", "it-" + name + ".log").toAbsolutePath();
+        builder.redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("PORT", String.valueOf(port));
-        FlockProcess flock = new FlockProcess(builder.start(), port, log);
+        long began = System.nanoTime();
+        Process process = builder.start();
         HttpClient http = HttpClient.newHttpClient();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            if (!flock.process.isAlive()) {
-                throw new IllegalStateException(name + " exited; see " + log);
-            }
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
-        return flock;
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException(name + " exited; see " + log);
+                }
+                try {
+                    return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/q/health/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+        } catch (RuntimeException | Error e) {
+            // Never ready: the process must not outlive the test that started it.
+            process.destroyForcibly();
+            throw e;
+        }
+        return new FlockProcess(process, port, log, Duration.ofNanos(System.nanoTime() - began));
     }
 
     /** SIGTERM, as Kubernetes stops a pod; waits for the process to exit. */

@@ -29,6 +29,8 @@ public final class ProductionEnvironment {
         env.put("FLOCK_JWT_PRIVATE_KEY", DevSigningKeys.pem("PRIVATE KEY", keys.getPrivate().getEncoded()));
         env.put("FLOCK_JWT_PUBLIC_KEY", DevSigningKeys.pem("PUBLIC KEY", keys.getPublic().getEncoded()));
         env.put("FLOCK_POSTS_PER_MINUTE", "10000");
+        // Tests give each client an address of its own through X-Forwarded-For, from loopback.
+        env.put("FLOCK_TRUSTED_PROXIES", "127.0.0.0/8");
         return env;
     }
 }

@@ -3,6 +3,7 @@ package dev.flock.live.chaos;
 import dev.flock.embedded.EmbeddedServices;
 import dev.flock.platform.TimelineLog;
 import dev.flock.testing.FlockProcess;
+import dev.flock.testing.ProductionEnvironment;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -70,7 +71,7 @@ class ExactlyOnceChaosIT {
     void everyReaderReceivesExactlyWhatItIsOwedAcrossReconnectsLagAndAKilledInstance() throws Exception {
         System.out.printf("Chaos seed %d (replay with -Dflock.chaos.seed=%d)%n", seed, seed);
         Random random = new Random(seed);
-        Map<String, String> env = FlockProcess.productionEnvironment();
+        Map<String, String> env = ProductionEnvironment.forTests();
         env.put("FLOCK_POSTS_PER_MINUTE", "100000");
         env.put("FLOCK_SHUTDOWN_DELAY", "200ms");
         env.put("FLOCK_ACCOUNTS_BCRYPT_COST", "4");
