@@ -1,5 +1,6 @@
 package dev.flock.live;
 
+import dev.flock.platform.RateLimit;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -34,6 +35,35 @@ public interface LiveConfig {
     /** How long a stream open waits for the store consumer to come within the ring's reach before giving up. */
     @WithDefault("5s")
     Duration coverageWait();
+
+    /** Live streams one account may hold open on one instance; the next upgrade is refused with 429. */
+    @WithDefault("8")
+    int streamsPerAccount();
+
+    /** Stream upgrades one client address may make (per instance). */
+    UpgradeLimit upgradesPerAddress();
+
+    /** Stream opens reading PostgreSQL at once on this instance (each holds a pool connection while it reads). */
+    @WithDefault("8")
+    int replays();
+
+    /** Stream opens waiting for their turn; beyond this, upgrades are refused with 503 and Retry-After. */
+    @WithDefault("512")
+    int replayQueue();
+
+    /** How long a stream ticket (POST /api/stream/tickets) can be redeemed. */
+    @WithDefault("30s")
+    Duration ticketLifetime();
+
+    interface UpgradeLimit extends RateLimit {
+        @Override
+        @WithDefault("20")
+        int requests();
+
+        @Override
+        @WithDefault("1s")
+        Duration per();
+    }
 
     /** Kernel send buffer per connection in bytes (0: the OS auto-tunes it, up to 4 MiB per socket on Linux). */
     @WithDefault("65536")

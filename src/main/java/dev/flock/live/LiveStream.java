@@ -18,8 +18,8 @@ import io.vertx.core.buffer.Buffer;
 import jakarta.inject.Inject;
 
 /**
- * {@code /api/stream}: a caller's home timeline, pushed. Authentication and the {@code cursor} parameter are checked
- * at the HTTP upgrade ({@link StreamUpgradeCheck}); clients send nothing but pings.
+ * {@code /api/stream}: a caller's home timeline, pushed. Admission (token or ticket, cursor, caps) is decided before
+ * the upgrade ({@link StreamAdmission}, {@link StreamUpgradeCheck}); clients send nothing but pings.
  */
 @WebSocket(path = "/api/stream")
 public class LiveStream {
@@ -35,8 +35,12 @@ public class LiveStream {
     @Inject
     LiveStreams streams;
 
+    @Inject
+    StreamQuota quota;
+
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
+        quota.opened(connection.userData().get(ACCOUNT));
         String cursor = connection.userData().get(CURSOR);
         return streams.open(new Sink(connection), FlockFrames.FORMAT, new LiveStreams.Opening(connection.userData().get(ACCOUNT),
                 connection.userData().get(SESSION), connection.userData().get(EXPIRES), cursor == null ? null : StreamCursor.parse(cursor)));
@@ -44,6 +48,7 @@ public class LiveStream {
 
     @OnClose
     public void close(WebSocketConnection connection) {
+        quota.closed(connection.userData().get(ACCOUNT));
         streams.closed(connection.id());
     }
 

@@ -77,6 +77,9 @@ class StreamReplay {
     @Inject
     LiveMetrics metrics;
 
+    @Inject
+    ReplayGate gate;
+
     /** What one snapshot said: the stored position, the reader's spans, and the frames after the position. */
     private record Round(long[] stored, List<FollowSpans.Span> spans, List<Event> events) {
     }
@@ -90,8 +93,13 @@ class StreamReplay {
             return reset(session, "The cursor belongs to another log (the topic was recreated or repartitioned)");
         }
         long[] original = cursor == null ? null : cursor.positions();
-        long deadline = System.nanoTime() + config.coverageWait().toNanos();
-        return rounds(session, original, original == null ? null : original.clone(), 0, deadline);
+        // Opens take turns to read PostgreSQL (ReplayGate); the time waited for a turn does not count against coverage.
+        return gate.enter()
+                .onItem().transformToUni(turn -> {
+                    long deadline = System.nanoTime() + config.coverageWait().toNanos();
+                    return rounds(session, original, original == null ? null : original.clone(), 0, deadline).eventually(gate::leave);
+                })
+                .onFailure(ReplayGate.Full.class).recoverWithItem(Outcome.UNAVAILABLE);
     }
 
     private Uni<Outcome> rounds(StreamSession session, long[] original, long[] position, int sent, long deadline) {

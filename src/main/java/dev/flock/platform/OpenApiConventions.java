@@ -41,11 +41,13 @@ public class OpenApiConventions implements OASFilter {
             operation.setSecurity(List.of());
         }
         Map<String, APIResponse> responses = new TreeMap<>(operation.getResponses().getAPIResponses());
-        // Quarkus documents a 403 on every secured operation for role checks; Flock has no roles, so a 403 exists
-        // only where an operation documents its own.
+        // Quarkus documents a 403 on every secured operation for role checks; Flock has no roles. Its 403 on a secured
+        // operation: an OAuth token (Mastodon API) that was not granted both read and write (CallerIdentity).
         responses.entrySet().removeIf(e -> e.getKey().equals("403") && "Not Allowed".equals(e.getValue().getDescription()));
         if (secured) {
             responses.put("401", OASFactory.createAPIResponse().description("No valid bearer token"));
+            responses.putIfAbsent("403", OASFactory.createAPIResponse()
+                    .description("The token is an OAuth token that was not granted both `read` and `write`"));
         }
         if (operation.getRequestBody() != null) {
             responses.putIfAbsent("413", OASFactory.createAPIResponse().description("The body is over 64 KiB"));
