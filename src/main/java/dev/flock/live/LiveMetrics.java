@@ -11,6 +11,8 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 
 /** flock_streams_open, flock_interest_index_entries, flock_frames_*_total, flock_streams_resets_total, flock_delivery_latency_seconds. */
+// Created at start-up, so the gauges exist before the first stream opens.
+@io.quarkus.runtime.Startup
 @ApplicationScoped
 class LiveMetrics {
 

@@ -28,6 +28,7 @@ public class LiveStream {
     static final UserData.TypedKey<Long> EXPIRES = UserData.TypedKey.forLong("flock.expires");
     static final UserData.TypedKey<String> SESSION = UserData.TypedKey.forString("flock.session");
     static final UserData.TypedKey<String> CURSOR = UserData.TypedKey.forString("flock.cursor");
+    private static final UserData.TypedKey<Boolean> OPENING = UserData.TypedKey.forBoolean("flock.opening");
 
     private static final CloseReason CLIENTS_SEND_NOTHING = new CloseReason(1008, "Clients send nothing but pings");
     private static final CloseReason TOO_BIG = new CloseReason(1009, "Frames from clients are limited to 4 KiB");
@@ -40,16 +41,31 @@ public class LiveStream {
 
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
-        quota.opened(connection.userData().get(ACCOUNT));
+        long account = connection.userData().get(ACCOUNT);
+        connection.userData().put(OPENING, true);
+        Sink sink = new Sink(connection);
+        quota.opened(account, sink);
         String cursor = connection.userData().get(CURSOR);
-        return streams.open(new Sink(connection), FlockFrames.FORMAT, new LiveStreams.Opening(connection.userData().get(ACCOUNT),
-                connection.userData().get(SESSION), connection.userData().get(EXPIRES), cursor == null ? null : StreamCursor.parse(cursor)));
+        return streams.open(sink, FlockFrames.FORMAT, new LiveStreams.Opening(account,
+                        connection.userData().get(SESSION), connection.userData().get(EXPIRES), cursor == null ? null : StreamCursor.parse(cursor),
+                        () -> quota.closed(account, sink)))
+                // A connection that closes while its open is still running gets no @OnClose callback: end it here.
+                .invoke(() -> {
+                    if (!connection.isOpen()) {
+                        close(connection);
+                    }
+                });
     }
 
+    /**
+     * The connection ended; idempotent, since it is reached from @OnClose and from the end of the open. A connection
+     * closed right after its upgrade may get @OnClose without ever getting @OnOpen: its reservation is given back.
+     */
     @OnClose
     public void close(WebSocketConnection connection) {
-        quota.closed(connection.userData().get(ACCOUNT));
-        streams.closed(connection.id());
+        if (!streams.closed(connection.id()) && connection.userData().get(OPENING) == null) {
+            quota.abandoned(connection.userData().get(ACCOUNT));
+        }
     }
 
     @OnTextMessage

@@ -29,8 +29,11 @@ public class LiveStreams {
     private static final StreamSession.Close FAILED = new StreamSession.Close(1011, "The stream could not be opened");
     private static final StreamSession.Close DEAD = new StreamSession.Close(1001, "No answer to pings");
 
-    /** Who a stream is for, as its upgrade established it. */
-    public record Opening(long account, String tokenSession, Long expiresAtMillis, StreamCursor cursor) {
+    /**
+     * Who a stream is for, as its upgrade established it, and what to run once when it ends (give back what the
+     * protocol's admission reserved for it; may be null).
+     */
+    public record Opening(long account, String tokenSession, Long expiresAtMillis, StreamCursor cursor, Runnable onEnd) {
     }
 
     @Inject
@@ -49,6 +52,7 @@ public class LiveStreams {
     Vertx vertx;
 
     private final Map<String, StreamSession> sessions = new ConcurrentHashMap<>();
+    private final Map<String, Runnable> onEnd = new ConcurrentHashMap<>();
     private final Map<String, Long> expiryTimers = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private long sweeper = -1;
@@ -82,9 +86,15 @@ public class LiveStreams {
                 });
         if (draining) {
             session.close(StreamSession.GOING_AWAY);
+            if (opening.onEnd() != null) {
+                opening.onEnd().run();
+            }
             return Uni.createFrom().voidItem();
         }
         sessions.put(sink.id(), session);
+        if (opening.onEnd() != null) {
+            onEnd.put(sink.id(), opening.onEnd());
+        }
         if (opening.expiresAtMillis() != null) {
             long delay = Math.max(1, opening.expiresAtMillis() - System.currentTimeMillis());
             expiryTimers.put(sink.id(), vertx.setTimer(delay, t -> session.close(StreamSession.TOKEN_EXPIRED)));
@@ -108,8 +118,11 @@ public class LiveStreams {
                 });
     }
 
-    /** The sink's connection ended (whoever ended it). */
-    public void closed(String sinkId) {
+    /**
+     * The sink's connection ended (whoever ended it). Answers whether the stream was still known: true once per
+     * stream, so the caller can give back what the stream held.
+     */
+    public boolean closed(String sinkId) {
         StreamSession session = sessions.remove(sinkId);
         Long timer = expiryTimers.remove(sinkId);
         if (timer != null) {
@@ -119,6 +132,11 @@ public class LiveStreams {
             session.close(null);
             live.unregister(session);
         }
+        Runnable end = onEnd.remove(sinkId);
+        if (end != null) {
+            end.run();
+        }
+        return session != null;
     }
 
     /** The client showed it is alive (a pong, or a heartbeat it received). */
@@ -141,8 +159,12 @@ public class LiveStreams {
     private void closeDead() {
         long limit = config.deadAfter().toNanos();
         long now = System.nanoTime();
-        for (StreamSession session : sessions.values()) {
-            if (now - session.lastPongNanos > limit) {
+        for (var entry : sessions.entrySet()) {
+            StreamSession session = entry.getValue();
+            if (!session.sink.isOpen()) {
+                // Its end was not reported (no callback fires for some early closes): forget it now.
+                closed(entry.getKey());
+            } else if (now - session.lastPongNanos > limit) {
                 session.close(DEAD);
             }
         }

@@ -129,6 +129,10 @@ public class StreamAdmission {
     }
 
     private void decide(RoutingContext ctx, SecurityIdentity identity) {
+        if (ctx.response().headWritten()) {
+            // Authentication already answered (a failed proactive check, or the client went away).
+            return;
+        }
         Long account = account(identity);
         if (account == null) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer");

@@ -5,12 +5,16 @@ import jakarta.inject.Inject;
 
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Streams per account on this instance ({@code flock.live.streams-per-account}). An upgrade reserves a place before
- * the 101; the stream takes it when it opens and gives it back when it closes. A reservation whose WebSocket never
- * opened lapses after a few seconds, so a failed handshake cannot lock an account out.
+ * the 101; the stream takes it when it opens and holds it while its connection is open. Places are counted by asking
+ * each stream's connection whether it is still open, not by waiting for close callbacks: a client that closes and
+ * reconnects at once (a page reload) must not find its own departed streams still counted. A reservation whose
+ * WebSocket never opened lapses after a few seconds, so a failed handshake cannot lock an account out.
  */
 @ApplicationScoped
 class StreamQuota {
@@ -21,8 +25,12 @@ class StreamQuota {
     LiveConfig config;
 
     private static final class Count {
-        int open;
+        final Set<StreamSink> streams = new HashSet<>();
         final ArrayDeque<Long> reservedUntil = new ArrayDeque<>();
+
+        boolean idle() {
+            return streams.isEmpty() && reservedUntil.isEmpty();
+        }
     }
 
     private final Map<Long, Count> counts = new HashMap<>();
@@ -33,30 +41,41 @@ class StreamQuota {
         while (!count.reservedUntil.isEmpty() && count.reservedUntil.peekFirst() - now < 0) {
             count.reservedUntil.pollFirst();
         }
-        if (count.open + count.reservedUntil.size() >= config.streamsPerAccount()) {
-            forgetIfIdle(account, count);
+        count.streams.removeIf(stream -> !stream.isOpen());
+        if (count.streams.size() + count.reservedUntil.size() >= config.streamsPerAccount()) {
             return false;
         }
         count.reservedUntil.addLast(now + RESERVATION_NANOS);
         return true;
     }
 
-    synchronized void opened(long account) {
+    /** The reserved upgrade became this stream. */
+    synchronized void opened(long account, StreamSink stream) {
         Count count = counts.computeIfAbsent(account, k -> new Count());
         count.reservedUntil.pollFirst();
-        count.open++;
+        count.streams.add(stream);
     }
 
-    synchronized void closed(long account) {
+    /** An upgrade whose stream never opened gives back its reservation. */
+    synchronized void abandoned(long account) {
         Count count = counts.get(account);
         if (count != null) {
-            count.open = Math.max(0, count.open - 1);
+            count.reservedUntil.pollFirst();
+            forgetIfIdle(account, count);
+        }
+    }
+
+    /** The stream ended: it gives back its place. */
+    synchronized void closed(long account, StreamSink stream) {
+        Count count = counts.get(account);
+        if (count != null) {
+            count.streams.remove(stream);
             forgetIfIdle(account, count);
         }
     }
 
     private void forgetIfIdle(long account, Count count) {
-        if (count.open == 0 && count.reservedUntil.isEmpty()) {
+        if (count.idle()) {
             counts.remove(account);
         }
     }

@@ -103,7 +103,8 @@ class StreamReplay {
     }
 
     private Uni<Outcome> rounds(StreamSession session, long[] original, long[] position, int sent, long deadline) {
-        if (session.isClosed()) {
+        // A client that left while its open waited for a turn costs nothing more.
+        if (session.isClosed() || !session.sink.isOpen()) {
             return Uni.createFrom().item(Outcome.CLOSED);
         }
         return read(session.accountId, original, position).chain(round -> {

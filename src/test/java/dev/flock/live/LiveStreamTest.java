@@ -107,12 +107,64 @@ class LiveStreamTest {
     }
 
     @Test
-    void browsersMayCarryTheTokenAsSubprotocolOrQueryParameter() {
+    void browsersCarryTheTokenAsSubprotocolOrUseASingleUseTicket() {
         TestAccount a = signUp("browser");
         String carrier = "quarkus-http-upgrade#Authorization#" + URLEncoder.encode("Bearer " + a.token(), StandardCharsets.UTF_8).replace("+", "%20");
         assertThat(TestStream.upgradeStatus(null, "", o -> o.setSubProtocols(List.of("bearer-token-carrier", carrier)))).isEqualTo(101);
-        assertThat(TestStream.upgradeStatus(null, "?access_token=" + a.token(), o -> { })).isEqualTo(101);
-        assertThat(TestStream.upgradeStatus(null, "?access_token=garbage", o -> { })).isEqualTo(401);
+        String ticket = a.as().post("/api/stream/tickets").then().statusCode(200).extract().path("ticket");
+        assertThat(TestStream.upgradeStatus(null, "?ticket=" + ticket, o -> { })).isEqualTo(101);
+        assertThat(TestStream.upgradeStatus(null, "?ticket=" + ticket, o -> { })).as("a ticket works once").isEqualTo(401);
+        assertThat(TestStream.upgradeStatus(null, "?ticket=garbage", o -> { })).isEqualTo(401);
+        // A token in a URL ends up in access logs: refused even when valid.
+        assertThat(TestStream.upgradeStatus(null, "?access_token=" + a.token(), o -> { })).isEqualTo(400);
+    }
+
+    @Test
+    void aTicketStreamIsTheTicketHoldersAndEndsWhenItsTokenIsSignedOut() {
+        TestAccount reader = signUp("ticket");
+        TestAccount author = signUp("tickets");
+        follow(reader, author);
+        String ticket = reader.as().post("/api/stream/tickets").then().statusCode(200)
+                .body("expiresAt", org.hamcrest.Matchers.matchesPattern("\\d{4}-.*Z")).extract().path("ticket");
+        try (TestStream stream = TestStream.open(io.restassured.RestAssured.port, null, null,
+                o -> o.setURI("/api/stream?ticket=" + ticket), false)) {
+            stream.awaitCaughtUp();
+            stream.awaitTweet(post(author, "to the ticket holder"));
+            reader.as().delete("/api/sessions/current").then().statusCode(204);
+            assertThat(stream.awaitClose()).isEqualTo(1008);
+        }
+    }
+
+    @Test
+    void refusedUpgradesAnswerProblemJsonAndAnAccountHoldsAtMostEightStreams() {
+        TestAccount a = signUp("caps");
+        upgrade(null, "").then().statusCode(401).contentType("application/problem+json").header("WWW-Authenticate", "Bearer");
+        upgrade(a.token(), "?cursor=banana").then().statusCode(400).contentType("application/problem+json")
+                .body("errors[0].field", org.hamcrest.Matchers.equalTo("cursor"));
+        List<TestStream> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < 8; i++) {
+                TestStream stream = TestStream.open(a.token(), null);
+                stream.awaitCaughtUp();
+                open.add(stream);
+            }
+            upgrade(a.token(), "").then().statusCode(429).contentType("application/problem+json").header("Retry-After", org.hamcrest.Matchers.notNullValue());
+            open.remove(0).close();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(TestStream.upgradeStatus(a.token(), "", o -> { })).isEqualTo(101));
+        } finally {
+            open.forEach(TestStream::close);
+        }
+    }
+
+    /** A WebSocket upgrade request over plain HTTP, to read a refusal's body. */
+    private static io.restassured.response.Response upgrade(String token, String query) {
+        var request = api().header("Connection", "Upgrade").header("Upgrade", "websocket").header("Sec-WebSocket-Version", "13")
+                .header("Sec-WebSocket-Key", "dGhlIHNhbXBsZSBub25jZQ==");
+        if (token != null) {
+            request = request.header("Authorization", "Bearer " + token);
+        }
+        return request.get("/api/stream" + query);
     }
 
     @Test

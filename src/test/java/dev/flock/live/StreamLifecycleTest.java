@@ -35,18 +35,25 @@ class StreamLifecycleTest {
 
     private static final int CYCLES = 10_000;
     private static final int IN_FLIGHT = 32;
+    private final AtomicInteger refused = new AtomicInteger();
+    private final java.util.Map<String, Integer> refusals = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Test
     void tenThousandRapidOpenCloseCyclesLeaveTheInterestIndexAsItWas() throws Exception {
-        TestAccount reader = signUp("cycle");
+        // Readers that each follow the same five authors; each reader cycles at most a few streams at once (an account
+        // may hold eight on an instance).
+        List<TestAccount> readers = new ArrayList<>();
+        for (int i = 0; i < IN_FLIGHT / 4; i++) {
+            readers.add(signUp("cycle"));
+        }
         List<TestAccount> authors = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             TestAccount author = signUp("cyclea");
-            follow(reader, author);
+            readers.forEach(reader -> follow(reader, author));
             authors.add(author);
         }
         // A cursor from before these tweets: every open with it replays, so many closes land in the middle of one.
-        String cursor = reader.as().get("/api/timeline/home?limit=1").path("streamCursor");
+        String cursor = readers.get(0).as().get("/api/timeline/home?limit=1").path("streamCursor");
         for (TestAccount author : authors) {
             post(author, "something to replay");
         }
@@ -60,12 +67,14 @@ class StreamLifecycleTest {
             AtomicInteger started = new AtomicInteger();
             CompletableFuture<Void> finished = new CompletableFuture<>();
             for (int i = 0; i < IN_FLIGHT; i++) {
-                cycle(vertx, client, reader.token(), cursor, started, done, finished);
+                cycle(vertx, client, readers.get(i % readers.size()).token(), cursor, started, done, finished);
             }
             finished.get(5, TimeUnit.MINUTES);
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
+        // Each reader holds at most four at once (eight allowed), each address a few per second (twenty allowed).
+        assertThat(refused.get()).as("upgrades refused: " + refusals).isZero();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             assertThat(metric("flock_interest_index_entries")).isEqualTo(entriesBefore);
             assertThat(metric("flock_streams_open")).isEqualTo(streamsBefore);
@@ -81,7 +90,8 @@ class StreamLifecycleTest {
         }
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(RestAssured.port)
                 .setURI("/api/stream" + (n % 2 == 0 ? "?cursor=" + cursor : ""))
-                .addHeader("Authorization", "Bearer " + token);
+                .addHeader("Authorization", "Bearer " + token)
+                .addHeader("X-Forwarded-For", "192.0.2." + (1 + n % 250));
         Future<?> connected = client.connect(options).compose(ws -> {
             CompletableFuture<Void> closed = new CompletableFuture<>();
             ws.closeHandler(v -> closed.complete(null));
@@ -93,6 +103,11 @@ class StreamLifecycleTest {
             return Future.fromCompletionStage(closed);
         });
         connected.onComplete(r -> {
+            if (r.failed()) {
+                refused.incrementAndGet();
+                refusals.merge(r.cause() instanceof io.vertx.core.http.UpgradeRejectedException u ? u.getStatus() + " " + u.getBody()
+                        : r.cause().getClass().getSimpleName(), 1, Integer::sum);
+            }
             if (done.incrementAndGet() == CYCLES) {
                 finished.complete(null);
             } else {

@@ -332,8 +332,8 @@ class HostileInputTest {
             assertProblem(api().header("Authorization", bearer).put("/api/accounts/" + attacker.username() + "/follow"), what + " follow", 401);
             assertProblem(api().header("Authorization", bearer).delete("/api/accounts/" + attacker.username() + "/follow"), what + " unfollow", 401);
             assertThat(TestStream.upgradeStatus(null, "", o -> o.addHeader("Authorization", bearer))).as(what + " stream").isEqualTo(401);
-            assertThat(TestStream.upgradeStatus(null, "?access_token=" + URLEncoder.encode(token.getValue(), StandardCharsets.UTF_8), o -> { }))
-                    .as(what + " stream query").isEqualTo(401);
+            assertThat(TestStream.upgradeStatus(null, "?ticket=" + URLEncoder.encode(token.getValue(), StandardCharsets.UTF_8), o -> { }))
+                    .as(what + " stream ticket").isEqualTo(401);
             refusals += 8;
         }
         MEASURED.put("forged tokens", forged.size() + " kinds x 8 calls (6 REST + 2 WebSocket upgrades): " + refusals + " x 401");
@@ -432,7 +432,7 @@ class HostileInputTest {
             int n = i;
             attempts.add(pool.submit(() -> switch (n % 4) {
                 case 0 -> TestStream.upgradeStatus(null, "", o -> { });
-                case 1 -> TestStream.upgradeStatus(null, "?access_token=", o -> { });
+                case 1 -> TestStream.upgradeStatus(null, "?ticket=", o -> { });
                 case 2 -> TestStream.upgradeStatus(null, "", o -> o.addHeader("Authorization", "Bearer x" + n));
                 default -> TestStream.upgradeStatus(null, "?cursor=AQ", o -> o.addHeader("Authorization", "Basic YTpi"));
             }));

@@ -83,7 +83,9 @@ final class ChaosReader {
         int port = instancePort.getAsInt();
         WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("localhost").setPort(port)
                 .setURI("/api/stream" + (cursor == null ? "" : "?cursor=" + cursor))
-                .addHeader("Authorization", "Bearer " + token);
+                .addHeader("Authorization", "Bearer " + token)
+                // A reader is one client with an address of its own (the per-address upgrade limit is per client).
+                .addHeader("X-Forwarded-For", "203.0." + ((account >> 8) & 0xff) + "." + (account & 0xff));
         caughtUp = false;
         client.connect(options).onComplete(result -> {
             if (result.failed()) {
