@@ -5,6 +5,7 @@ import dev.flock.platform.ClientAddress;
 import dev.flock.platform.Problem;
 import dev.flock.platform.ProblemException;
 import dev.flock.platform.RateLimiter;
+import dev.flock.platform.SharedRateLimits;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -54,11 +55,14 @@ public class AccountResource {
     @Inject
     AccountsConfig config;
 
+    @Inject
+    SharedRateLimits limits;
+
     private RateLimiter signups;
 
     @PostConstruct
     void init() {
-        signups = new RateLimiter(config.signupPerAddress());
+        signups = limits.limiter("signups", config.signupPerAddress());
     }
 
     @POST
@@ -73,8 +77,8 @@ public class AccountResource {
     @APIResponse(responseCode = "429", description = "Too many sign-ups from this client address (20 an hour)")
     public Uni<Response> create(@Valid @NotNull(message = "is required") NewAccount body, @Context HttpServerRequest request,
                                 @Context UriInfo uri) {
-        signups.check(ClientAddress.of(request), "Accounts created");
-        return Panache.withSession(() -> accounts.byUsername(body.username()))
+        return signups.check(ClientAddress.limitKey(request), "Accounts created")
+                .chain(() -> Panache.withSession(() -> accounts.byUsername(body.username())))
                 .onItem().ifNotNull().failWith(() -> taken())
                 .chain(() -> hasher.hash(body.password()))
                 .chain(hash -> Panache.withTransaction(() -> {
