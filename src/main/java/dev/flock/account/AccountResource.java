@@ -74,7 +74,7 @@ public class AccountResource {
             headers = @Header(name = "Location", required = true, description = "The new account's URL", schema = @Schema(type = SchemaType.STRING, format = "uri")))
     @APIResponse(responseCode = "400", description = "The body is invalid; `errors` names each field")
     @APIResponse(responseCode = "409", description = "The username is taken (ignoring case)")
-    @APIResponse(responseCode = "429", description = "Too many sign-ups from this client address (20 an hour)")
+    @APIResponse(responseCode = "429", description = "Too many sign-ups from this client address (20 an hour; an IPv6 client's whole /64 is one address)")
     public Uni<Response> create(@Valid @NotNull(message = "is required") NewAccount body, @Context HttpServerRequest request,
                                 @Context UriInfo uri) {
         return signups.check(ClientAddress.limitKey(request), "Accounts created")

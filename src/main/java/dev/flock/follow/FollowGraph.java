@@ -49,6 +49,9 @@ public class FollowGraph {
     FollowsConfig config;
 
     @Inject
+    Pool pool;
+
+    @Inject
     SharedRateLimits limits;
 
     private RateLimiter changes;
@@ -80,8 +83,21 @@ public class FollowGraph {
      * follower already follows as many as it may (following someone already followed still succeeds).
      */
     public Uni<Boolean> follow(long follower, long followee) {
-        return changes.check(String.valueOf(follower), "Follow changes").chain(() -> change(
-                "INSERT INTO follows (follower_id, followee_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING", 1, FollowEvent.FOLLOWED, follower, followee));
+        return changes.check(String.valueOf(follower), "Follow changes")
+                // A cheap look first, so that an account at the cap is refused without a transaction; the exact check
+                // is the one inside the transaction (withinCap).
+                .chain(() -> pool.preparedQuery("""
+                                SELECT a.following_count >= $3
+                                   AND NOT EXISTS (SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2)
+                                FROM accounts a WHERE a.id = $1""")
+                        .execute(Tuple.of(follower, followee, config.maxFollowing())))
+                .chain(rows -> {
+                    if (rows.iterator().hasNext() && rows.iterator().next().getBoolean(0)) {
+                        return Uni.createFrom().failure(new TooManyFollowed(config.maxFollowing()));
+                    }
+                    return change("INSERT INTO follows (follower_id, followee_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                            1, FollowEvent.FOLLOWED, follower, followee);
+                });
     }
 
     /** Unfollows; answers whether anything changed. Fails with 429 over the limit of follow changes per account. */
@@ -137,9 +153,6 @@ public class FollowGraph {
             throw new IllegalStateException(e);
         }
     }
-
-    @Inject
-    Pool pool;
 
     /**
      * Everyone the account follows, for live streams. Through the plain reactive pool rather than a Hibernate Reactive

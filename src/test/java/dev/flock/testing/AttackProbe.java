@@ -43,7 +43,8 @@ import static org.awaitility.Awaitility.await;
  * <pre>{@code
  * // In a @QuarkusTest (the application shares this JVM, so its heap is this JVM's):
  * try (AttackProbe probe = AttackProbe.inThisJvm()) {
- *     AttackProbe.Result result = probe.measure("one account following 10,000", () -> { ... the attack ... });
+ *     AttackProbe.Result result = probe.measure("one account following 10,000", () -> { ... the attack ... })
+ *             .refused("5,000 x 422");   // what the attack was answered, in the test's words
  *     result.record();        // one line in target/attacks.txt, the figures for docs/reliability.md
  *     result.assertBounds();  // heap +32 MiB at most, ready throughout, bystander p99 at most 2x the quiet one
  * }
@@ -60,6 +61,7 @@ public final class AttackProbe implements AutoCloseable {
 
     private static final int AUTHORS = 10;
     private static final Duration INTERVAL = Duration.ofMillis(25);
+    private static final int WARM_UP_SAMPLES = 100;
     private static final int BASELINE_SAMPLES = 200;
     private static final Duration READINESS_EVERY = Duration.ofMillis(100);
 
@@ -91,7 +93,13 @@ public final class AttackProbe implements AutoCloseable {
 
     /** The figures of one attack. */
     public record Result(String label, double heapBeforeMiB, double heapAfterMiB, int readinessPolls, List<String> notReady,
-                         Latency quiet, Latency attack, List<String> bystanderFailures, Duration attackTook) {
+                         Latency quiet, Latency attack, List<String> bystanderFailures, Duration attackTook, String refused) {
+
+        /** The same figures with what the attack was refused (e.g. "{204=5000, 422=5000}"), for the record. */
+        public Result refused(String what) {
+            return new Result(label, heapBeforeMiB, heapAfterMiB, readinessPolls, notReady, quiet, attack, bystanderFailures,
+                    attackTook, what);
+        }
 
         /** The bounds: heap growth, readiness, the bystander's p99 and its posts all answered 201. */
         public Result assertBounds() {
@@ -116,9 +124,9 @@ public final class AttackProbe implements AutoCloseable {
 
         @Override
         public String toString() {
-            return String.format("%s | attack %.1f s | heap after GC %.0f -> %.0f MiB (%+.0f) | ready %d/%d polls | "
+            return String.format("%s | refused: %s | attack %.1f s | heap after GC %.0f -> %.0f MiB (%+.0f) | ready %d/%d polls | "
                             + "bystander POST->frame quiet %s; during the attack %s | bystander posts failed: %d",
-                    label, attackTook.toMillis() / 1000.0, heapBeforeMiB, heapAfterMiB, heapAfterMiB - heapBeforeMiB,
+                    label, refused, attackTook.toMillis() / 1000.0, heapBeforeMiB, heapAfterMiB, heapAfterMiB - heapBeforeMiB,
                     readinessPolls - notReady.size(), readinessPolls, quiet, attack, bystanderFailures.size());
         }
     }
@@ -159,8 +167,15 @@ public final class AttackProbe implements AutoCloseable {
 
     /** Quiet baseline, then the attack with readiness and the bystander measured throughout, then the heap again. */
     public Result measure(String label, Attack attack) throws Exception {
-        Map<String, Long> quietPosts = new ConcurrentHashMap<>();
         List<String> failures = new CopyOnWriteArrayList<>();
+        // Unrecorded first: the first posts of a fresh probe (and of a freshly started instance) are slower than the rest.
+        Map<String, Long> warmUp = new ConcurrentHashMap<>();
+        ScheduledFuture<?> warming = sample(warmUp, failures);
+        await().atMost(Duration.ofSeconds(60)).until(() -> warmUp.size() >= WARM_UP_SAMPLES);
+        warming.cancel(false);
+        awaitFrames(warmUp);
+
+        Map<String, Long> quietPosts = new ConcurrentHashMap<>();
         ScheduledFuture<?> quiet = sample(quietPosts, failures);
         await().atMost(Duration.ofSeconds(60)).until(() -> quietPosts.size() >= BASELINE_SAMPLES);
         quiet.cancel(false);
@@ -186,7 +201,7 @@ public final class AttackProbe implements AutoCloseable {
         awaitFrames(attackPosts);
         long heapAfter = heapAfterGc.getAsLong();
         return new Result(label, mib(heapBefore), mib(heapAfter), polls.get(), List.copyOf(notReady),
-                latency(quietPosts), latency(attackPosts), List.copyOf(failures), took);
+                latency(quietPosts), latency(attackPosts), List.copyOf(failures), took, "(not recorded)");
     }
 
     @Override
