@@ -5,6 +5,7 @@ import dev.flock.platform.ClientAddress;
 import dev.flock.platform.Problem;
 import dev.flock.platform.ProblemException;
 import dev.flock.platform.RateLimiter;
+import dev.flock.platform.SharedRateLimits;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
@@ -54,11 +55,14 @@ public class AccountResource {
     @Inject
     AccountsConfig config;
 
+    @Inject
+    SharedRateLimits limits;
+
     private RateLimiter signups;
 
     @PostConstruct
     void init() {
-        signups = new RateLimiter(config.signupPerAddress());
+        signups = limits.limiter("signups", config.signupPerAddress());
     }
 
     @POST
@@ -70,11 +74,11 @@ public class AccountResource {
             headers = @Header(name = "Location", required = true, description = "The new account's URL", schema = @Schema(type = SchemaType.STRING, format = "uri")))
     @APIResponse(responseCode = "400", description = "The body is invalid; `errors` names each field")
     @APIResponse(responseCode = "409", description = "The username is taken (ignoring case)")
-    @APIResponse(responseCode = "429", description = "Too many sign-ups from this client address (20 an hour)")
+    @APIResponse(responseCode = "429", description = "Too many sign-ups from this client address (20 an hour; an IPv6 client's whole /64 is one address)")
     public Uni<Response> create(@Valid @NotNull(message = "is required") NewAccount body, @Context HttpServerRequest request,
                                 @Context UriInfo uri) {
-        signups.check(ClientAddress.of(request), "Accounts created");
-        return Panache.withSession(() -> accounts.byUsername(body.username()))
+        return signups.check(ClientAddress.limitKey(request), "Accounts created")
+                .chain(() -> Panache.withSession(() -> accounts.byUsername(body.username())))
                 .onItem().ifNotNull().failWith(() -> taken())
                 .chain(() -> hasher.hash(body.password()))
                 .chain(hash -> Panache.withTransaction(() -> {

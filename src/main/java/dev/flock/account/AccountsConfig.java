@@ -24,14 +24,37 @@ public interface AccountsConfig {
     @WithDefault("11")
     int bcryptCost();
 
-    /** Login attempts per username. */
-    Limit loginPerUsername();
-
-    /** Login attempts per client address. */
+    /** Sign-in attempts per client address (an IPv6 client's whole /64), counted across instances. */
     Limit loginPerAddress();
+
+    /**
+     * Failed sign-ins per username from every address. Past it, addresses that failed recently for that username wait
+     * until it refills; an address with no recent failure (such as the owner's) still gets its attempt.
+     */
+    Limit loginFailuresPerUsername();
+
+    /** The back-off of one (username, client address) pair after repeated failures. */
+    LoginBackoff loginBackoff();
 
     /** Account creations per client address. */
     Limit signupPerAddress();
+
+    interface LoginBackoff {
+        /** Failures in a row that cost nothing. */
+        @WithDefault("5")
+        int freeFailures();
+
+        /** The wait after the last free failure; it doubles with every further one. */
+        @WithDefault("1s")
+        Duration firstDelay();
+
+        @WithDefault("15m")
+        Duration maxDelay();
+
+        /** Failures older than this are forgotten (and the pair counts from zero again). */
+        @WithDefault("1h")
+        Duration forgetAfter();
+    }
 
     interface Limit extends RateLimit {
         @Override

@@ -63,7 +63,9 @@ public class SessionResource {
     @APIResponse(responseCode = "200", description = "Signed in")
     @APIResponse(responseCode = "400", description = "The body is invalid; `errors` names each field")
     @APIResponse(responseCode = "401", description = "Wrong username or password (the same answer for either)")
-    @APIResponse(responseCode = "429", description = "Too many attempts for this username (10 in 5 minutes) or from this address (60)")
+    @APIResponse(responseCode = "429", description = "Too many attempts from this address (60 in 5 minutes), too many failures for this "
+            + "username from this address (after 5 in a row a back-off of 1 s, doubling), or, from an address that failed recently, "
+            + "too many failures for this username from anywhere (10 in 5 minutes). Checked before the password")
     public Uni<Session> login(@Valid @NotNull(message = "is required") Credentials body, @Context HttpServerRequest request) {
         return signIn.verify(body.username(), body.password(), request)
                 .chain(account -> sessions.open(account.id, null, null, config.tokenLifetime()).map(session -> {

@@ -5,13 +5,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flock.platform.ApiTime;
 import dev.flock.platform.Outbox;
 import dev.flock.platform.OutboxRelay;
+import dev.flock.platform.Problem;
+import dev.flock.platform.ProblemException;
+import dev.flock.platform.RateLimiter;
+import dev.flock.platform.SharedRateLimits;
 import dev.flock.platform.TimelineLog;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -39,19 +45,65 @@ public class FollowGraph {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    FollowsConfig config;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    SharedRateLimits limits;
+
+    private RateLimiter changes;
+
+    @PostConstruct
+    void init() {
+        changes = limits.limiter("follows", config.changesPerAccount());
+    }
+
+    /** The 422 of a follow past {@link FollowsConfig#maxFollowing()}; the Mastodon API words it its own way. */
+    public static final class TooManyFollowed extends ProblemException {
+        private final int max;
+
+        TooManyFollowed(int max) {
+            super(Problem.of(422, "Unprocessable Content", "An account may follow at most " + max + " accounts; unfollow some first"));
+            this.max = max;
+        }
+
+        public int max() {
+            return max;
+        }
+    }
+
     /**
      * Follows; answers whether anything changed. The change and its event commit together (outbox), then the event is
      * published; the answer waits for it briefly, so while Kafka is up a 2xx means the event is in the log, ahead of
      * every tweet the followee posts afterwards. While Kafka is down the answer does not wait; the relay catches up.
+     * Fails with 429 over the limit of follow changes per account, and with {@link TooManyFollowed} (422) when the
+     * follower already follows as many as it may (following someone already followed still succeeds).
      */
     public Uni<Boolean> follow(long follower, long followee) {
-        return change("INSERT INTO follows (follower_id, followee_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
-                1, FollowEvent.FOLLOWED, follower, followee);
+        return changes.check(String.valueOf(follower), "Follow changes")
+                // A cheap look first, so that an account at the cap is refused without a transaction; the exact check
+                // is the one inside the transaction (withinCap).
+                .chain(() -> pool.preparedQuery("""
+                                SELECT a.following_count >= $3
+                                   AND NOT EXISTS (SELECT 1 FROM follows WHERE follower_id = $1 AND followee_id = $2)
+                                FROM accounts a WHERE a.id = $1""")
+                        .execute(Tuple.of(follower, followee, config.maxFollowing())))
+                .chain(rows -> {
+                    if (rows.iterator().hasNext() && rows.iterator().next().getBoolean(0)) {
+                        return Uni.createFrom().failure(new TooManyFollowed(config.maxFollowing()));
+                    }
+                    return change("INSERT INTO follows (follower_id, followee_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
+                            1, FollowEvent.FOLLOWED, follower, followee);
+                });
     }
 
+    /** Unfollows; answers whether anything changed. Fails with 429 over the limit of follow changes per account. */
     public Uni<Boolean> unfollow(long follower, long followee) {
-        return change("DELETE FROM follows WHERE follower_id = ?1 AND followee_id = ?2",
-                -1, FollowEvent.UNFOLLOWED, follower, followee);
+        return changes.check(String.valueOf(follower), "Follow changes").chain(() -> change(
+                "DELETE FROM follows WHERE follower_id = ?1 AND followee_id = ?2", -1, FollowEvent.UNFOLLOWED, follower, followee));
     }
 
     private Uni<Boolean> change(String sql, int delta, String type, long follower, long followee) {
@@ -70,11 +122,27 @@ public class FollowGraph {
                                     WHERE id IN (?1, ?2)""")
                             .setParameter(1, follower).setParameter(2, followee).setParameter(3, delta)
                             .executeUpdate()
+                            .chain(() -> delta > 0 ? withinCap(session, follower) : Uni.createFrom().voidItem())
                             .chain(() -> outbox.add(session, TimelineLog.TOPIC, log.partitionOf(followee), TimelineLog.key(followee),
                                     seq -> event(type, follower, followee, seq)));
                 })))
                 .chain(event -> event == null ? Uni.createFrom().item(false)
                         : relay.publishCommitted(List.of(event)).replaceWith(true));
+    }
+
+    /**
+     * After the counter moved: the follower's row is locked by this transaction until it ends, so concurrent follows
+     * of one account see each other's counts and exactly {@code max-following} of them succeed. Failing rolls the
+     * follow back.
+     */
+    private Uni<Void> withinCap(Mutiny.Session session, long follower) {
+        return session.createNativeQuery("SELECT following_count FROM accounts WHERE id = ?1", Integer.class)
+                .setParameter(1, follower).getSingleResult()
+                .invoke(count -> {
+                    if (count > config.maxFollowing()) {
+                        throw new TooManyFollowed(config.maxFollowing());
+                    }
+                }).replaceWithVoid();
     }
 
     private String event(String type, long follower, long followee, long seq) {
@@ -85,9 +153,6 @@ public class FollowGraph {
             throw new IllegalStateException(e);
         }
     }
-
-    @Inject
-    Pool pool;
 
     /**
      * Everyone the account follows, for live streams. Through the plain reactive pool rather than a Hibernate Reactive

@@ -55,6 +55,9 @@ public class FollowResource {
     @APIResponse(responseCode = "204", description = "The caller follows the account (now or already)")
     @APIResponse(responseCode = "400", description = "The account is the caller's own")
     @APIResponse(responseCode = "404", description = "No account has that name")
+    @APIResponse(responseCode = "422", description = "The caller already follows as many accounts as one may (`FLOCK_MAX_FOLLOWING`, "
+            + "default 5,000); nothing changed. Following an account already followed is still a 204")
+    @APIResponse(responseCode = "429", description = "Too many follows and unfollows by this account (`FLOCK_FOLLOWS_PER_HOUR`, default 400 an hour)")
     @APIResponse(responseCode = "503", description = "The change could not be published to every instance and was not made; retry")
     public Uni<Response> follow(@PathParam("username") String username) {
         long me = caller.accountId();
@@ -73,6 +76,7 @@ public class FollowResource {
             description = "Idempotent. Takes effect on the caller's open live streams before the answer.")
     @APIResponse(responseCode = "204", description = "The caller does not follow the account (now or already)")
     @APIResponse(responseCode = "404", description = "No account has that name")
+    @APIResponse(responseCode = "429", description = "Too many follows and unfollows by this account (`FLOCK_FOLLOWS_PER_HOUR`, default 400 an hour)")
     @APIResponse(responseCode = "503", description = "The change could not be published to every instance and was not made; retry")
     public Uni<Response> unfollow(@PathParam("username") String username) {
         long me = caller.accountId();

@@ -5,7 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flock.account.RevokedSessions;
 import dev.flock.platform.ClientAddress;
 import dev.flock.platform.Problem;
-import dev.flock.platform.RateLimiter;
+import dev.flock.platform.LocalRateLimiter;
+import dev.flock.platform.RateLimitsConfig;
 import dev.flock.timeline.StreamCursor;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
@@ -60,11 +61,15 @@ public class StreamAdmission {
     @Inject
     ObjectMapper json;
 
-    private RateLimiter upgrades;
+    @Inject
+    RateLimitsConfig limits;
+
+    /** Counted per instance: an upgrade costs the instance it reaches, and the check must not wait for PostgreSQL. */
+    private LocalRateLimiter upgrades;
 
     @PostConstruct
     void init() {
-        upgrades = new RateLimiter(config.upgradesPerAddress());
+        upgrades = new LocalRateLimiter(config.upgradesPerAddress(), limits.localKeys());
     }
 
     void install(@Observes Router router) {

@@ -155,7 +155,11 @@ public class AccountsResource {
             if (targetId == me) {
                 throw MastodonError.notAllowed();
             }
-            return graph.follow(me, targetId).chain(() -> relationship(me, targetId));
+            return graph.follow(me, targetId)
+                    // Mastodon's own words for its follow limit, as a failed validation (422).
+                    .onFailure(FollowGraph.TooManyFollowed.class).transform(e -> MastodonError.invalid(
+                            "You cannot follow more than " + ((FollowGraph.TooManyFollowed) e).max() + " people"))
+                    .chain(() -> relationship(me, targetId));
         });
     }
 

@@ -2,10 +2,15 @@ package dev.flock.platform;
 
 import java.time.Duration;
 
-/** {@code requests} allowed per {@code per}, e.g. "10 per 1m". */
+/** {@code requests} allowed per {@code per}, e.g. "10 per 1m": a burst of that many, then one every per/requests. */
 public interface RateLimit {
 
     int requests();
 
     Duration per();
+
+    /** The time one request stands for: after a burst, one more is allowed this often. */
+    default Duration interval() {
+        return per().dividedBy(requests());
+    }
 }

@@ -1,69 +1,45 @@
 package dev.flock.platform;
 
+import io.smallrye.mutiny.Uni;
+
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A token bucket per key (an account, a client address) in this instance's memory: {@code requests} per {@code per},
- * refilled continuously. The map is bounded: once it holds {@code maxKeys} keys, buckets that have refilled are
- * dropped, since a full bucket is the same as no bucket.
+ * One limit (e.g. posts per account), counted in two places: this instance's memory, which refuses a client already
+ * over the limit here without a database round trip, then PostgreSQL, which every instance shares and which decides.
+ * While PostgreSQL does not answer, this instance's count decides alone. Made by {@link SharedRateLimits#limiter}.
  */
 public final class RateLimiter {
 
-    private final double capacity;
-    private final double refillPerNano;
-    private final int maxKeys;
-    private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+    private final String name;
+    private final RateLimit limit;
+    private final LocalRateLimiter local;
+    private final SharedRateLimits shared;
 
-    public RateLimiter(RateLimit limit) {
-        this(limit, 100_000);
+    RateLimiter(String name, RateLimit limit, LocalRateLimiter local, SharedRateLimits shared) {
+        this.name = name;
+        this.limit = limit;
+        this.local = local;
+        this.shared = shared;
     }
 
-    RateLimiter(RateLimit limit, int maxKeys) {
-        this.capacity = limit.requests();
-        this.refillPerNano = limit.requests() / (double) limit.per().toNanos();
-        this.maxKeys = maxKeys;
-    }
-
-    /** Takes one token for the key; when there is none, answers how long until there is. */
-    public Optional<Duration> acquire(String key) {
-        long now = System.nanoTime();
-        if (buckets.size() >= maxKeys) {
-            buckets.values().removeIf(b -> b.tokensAt(now) >= capacity);
+    /** Takes one request for the key, or fails with 429 problem+json ("{what} too often") and a Retry-After. */
+    public Uni<Void> check(String key, String what) {
+        Optional<Duration> wait = local.acquire(key);
+        if (wait.isPresent()) {
+            return Uni.createFrom().failure(tooOften(what, wait.get()));
         }
-        Bucket bucket = buckets.computeIfAbsent(key, k -> new Bucket(capacity, now));
-        return bucket.take(now);
-    }
-
-    public void check(String key, String what) {
-        acquire(key).ifPresent(wait -> {
-            throw ProblemException.tooManyRequests(what + " too often; try again later", wait);
-        });
-    }
-
-    private final class Bucket {
-        private double tokens;
-        private long at;
-
-        Bucket(double tokens, long at) {
-            this.tokens = tokens;
-            this.at = at;
-        }
-
-        synchronized double tokensAt(long now) {
-            return Math.min(capacity, tokens + (now - at) * refillPerNano);
-        }
-
-        synchronized Optional<Duration> take(long now) {
-            tokens = tokensAt(now);
-            at = now;
-            if (tokens >= 1) {
-                tokens -= 1;
-                return Optional.empty();
+        return shared.take(name + ":" + key, limit).invoke(answer -> {
+            if (answer == SharedRateLimits.Answer.OVER) {
+                // The store answers no more than "over": the wait is at most one interval (each allowed request
+                // moved the arrival time at most one period ahead of its own time).
+                throw tooOften(what, limit.interval());
             }
-            return Optional.of(Duration.ofNanos((long) Math.ceil((1 - tokens) / refillPerNano)));
-        }
+        }).replaceWithVoid();
+    }
+
+    private static ProblemException tooOften(String what, Duration wait) {
+        return ProblemException.tooManyRequests(what + " too often; try again later", wait);
     }
 }

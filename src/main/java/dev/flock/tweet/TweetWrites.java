@@ -9,6 +9,7 @@ import dev.flock.platform.OutboxRelay;
 import dev.flock.platform.TimelineLog;
 import dev.flock.platform.ProblemException;
 import dev.flock.platform.RateLimiter;
+import dev.flock.platform.SharedRateLimits;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
@@ -49,11 +50,14 @@ public class TweetWrites {
     @Inject
     ObjectMapper json;
 
+    @Inject
+    SharedRateLimits limits;
+
     private RateLimiter posts;
 
     @PostConstruct
     void init() {
-        posts = new RateLimiter(config.postsPerAccount());
+        posts = limits.limiter("posts", config.postsPerAccount());
     }
 
     /**
@@ -72,10 +76,12 @@ public class TweetWrites {
         });
     }
 
+    /** Within the posting limit per account, counted across instances (and by this instance alone while PostgreSQL is down). */
     private Uni<TweetView> limitedPublish(long authorId, TweetView.Author author, String text, String key) {
-        posts.check(String.valueOf(authorId), "Tweets posted");
-        return publisher.publishNew(authorId, lease.ids(), id -> TweetEvent.created(
-                new TweetView(String.valueOf(id), author, text, ApiTime.format(SnowflakeIds.timeOf(id))), key)).map(TweetEvent::tweet);
+        return posts.check(String.valueOf(authorId), "Tweets posted")
+                .chain(() -> publisher.publishNew(authorId, lease.ids(), id -> TweetEvent.created(
+                        new TweetView(String.valueOf(id), author, text, ApiTime.format(SnowflakeIds.timeOf(id))), key)))
+                .map(TweetEvent::tweet);
     }
 
     /**

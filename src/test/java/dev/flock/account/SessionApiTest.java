@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 
 import static dev.flock.testing.TestApi.api;
@@ -57,14 +59,43 @@ class SessionApiTest {
     }
 
     @Test
-    void loginAttemptsAreLimitedPerUsername() {
+    void failedSignInsFromOneAddressBackOffWithoutLockingOutTheOwnerElsewhere() {
         TestAccount a = signUp("brute");
-        // The sign-up's own login was the first of the 10 allowed attempts.
-        for (int i = 0; i < 9; i++) {
-            api().body(Map.of("username", a.username(), "password", "guess " + i)).post("/api/sessions").then().statusCode(401);
+        String guesser = randomAddress();
+        for (int i = 0; i < 4; i++) {
+            fromAddress(guesser).body(Map.of("username", a.username(), "password", "guess " + i)).post("/api/sessions").then().statusCode(401);
         }
-        api().body(Map.of("username", a.username(), "password", a.password())).post("/api/sessions").then()
-                .statusCode(429).contentType("application/problem+json").header("Retry-After", matchesPattern("\\d+"));
+        // A success clears the pair's failures: five more in a row cost nothing again.
+        fromAddress(guesser).body(Map.of("username", a.username(), "password", a.password())).post("/api/sessions").then().statusCode(200);
+        for (int i = 0; i < 5; i++) {
+            fromAddress(guesser).body(Map.of("username", a.username(), "password", "again " + i)).post("/api/sessions").then().statusCode(401);
+        }
+        // Then the pair (username, address) waits (5 s in the test profile, 1 s by default), doubling with each failure.
+        // Refused before the password is looked at: even the right one, so a refusal tells a guesser nothing.
+        fromAddress(guesser).body(Map.of("username", a.username().toUpperCase(), "password", a.password())).post("/api/sessions").then()
+                .statusCode(429).contentType("application/problem+json").header("Retry-After", matchesPattern("[1-5]"))
+                .body("detail", equalTo("Too many failed sign-ins for this account from this address; try again later"));
+        // The owner, from an address of its own, is not held back.
+        api().body(Map.of("username", a.username(), "password", a.password())).post("/api/sessions").then().statusCode(200);
+    }
+
+    @Test
+    void pastTheUsernamesCeilingOnlyAddressesWithoutRecentFailuresGetAnAttempt() {
+        TestAccount a = signUp("ceiling");
+        List<String> guessers = new ArrayList<>();
+        // The ceiling is 10 failures per username per 5 minutes, from all addresses together.
+        for (int i = 0; i < 10; i++) {
+            String address = randomAddress();
+            guessers.add(address);
+            fromAddress(address).body(Map.of("username", a.username(), "password", "guess " + i)).post("/api/sessions").then().statusCode(401);
+        }
+        // An address that failed before now waits for the ceiling to refill (one failure per 30 s).
+        fromAddress(guessers.get(0)).body(Map.of("username", a.username(), "password", "guess again")).post("/api/sessions").then()
+                .statusCode(429).header("Retry-After", matchesPattern("\\d+"))
+                .body("detail", equalTo("Too many failed sign-ins for this account; try again later"));
+        // A fresh address still gets its one attempt, right or wrong: the owner signs in.
+        fromAddress(randomAddress()).body(Map.of("username", a.username(), "password", "fresh guess")).post("/api/sessions").then().statusCode(401);
+        api().body(Map.of("username", a.username(), "password", a.password())).post("/api/sessions").then().statusCode(200);
     }
 
     @Test

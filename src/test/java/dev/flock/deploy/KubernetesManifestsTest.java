@@ -37,7 +37,7 @@ class KubernetesManifestsTest {
         List<Map<String, Object>> docs = render(overlay);
         assertThat(docs.stream().map(d -> (String) d.get("kind")).collect(Collectors.toSet()))
                 .as("kinds rendered by overlay %s", overlay)
-                .contains("Deployment", "Service", "Ingress", "HorizontalPodAutoscaler", "PodDisruptionBudget",
+                .contains("Deployment", "Service", "Ingress", "NetworkPolicy", "HorizontalPodAutoscaler", "PodDisruptionBudget",
                         "ConfigMap", "Kafka", "KafkaNodePool", "KafkaTopic", "Cluster");
     }
 
@@ -144,6 +144,42 @@ class KubernetesManifestsTest {
         List<Object> rules = list(ingress, "spec", "rules");
         assertThat(rules).isNotEmpty().allSatisfy(rule -> assertThat(list(map(rule), "http", "paths"))
                 .allSatisfy(p -> assertThat(str(map(p), "backend", "service", "name")).isEqualTo("flock")));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void ingressRoutesThePublicSurfaceAndNothingUnderQ(String overlay) throws IOException {
+        Map<String, Object> ingress = one(render(overlay), "Ingress", "flock"::equals);
+        Map<String, String> routed = new java.util.TreeMap<>();
+        for (Object rule : list(ingress, "spec", "rules")) {
+            for (Object p : list(map(rule), "http", "paths")) {
+                routed.put(str(map(p), "path"), str(map(p), "pathType"));
+            }
+        }
+        assertThat(routed).containsEntry("/api", "Prefix").containsEntry("/oauth", "Prefix")
+                .containsEntry("/.well-known", "Prefix").containsEntry("/", "Exact").containsEntry("/asyncapi.yaml", "Exact");
+        assertThat(routed.keySet()).noneMatch(path -> path.equals("/q") || path.startsWith("/q/"));
+        assertThat(routed).doesNotContainEntry("/", "Prefix");
+        // Every file of the page is reachable: files by their exact path, directories by prefix.
+        Path page = PROJECT.resolve("src/main/resources/META-INF/resources");
+        try (var files = Files.list(page)) {
+            for (Path file : files.toList()) {
+                String path = "/" + file.getFileName();
+                assertThat(routed).as("the ingress routes %s", path)
+                        .containsEntry(path, Files.isDirectory(file) ? "Prefix" : "Exact");
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void onlyTheIngressControllerAndTheScraperReachFlock(String overlay) {
+        List<Map<String, Object>> docs = render(overlay);
+        Map<String, Object> policy = one(docs, "NetworkPolicy", "flock"::equals);
+        Map<String, Object> podLabels = map(get(flockDeployment(docs), "spec", "template", "metadata", "labels"));
+        assertThat(podLabels).containsAllEntriesOf(map(get(policy, "spec", "podSelector", "matchLabels")));
+        List<Object> from = list(map(list(policy, "spec", "ingress").get(0)), "from");
+        assertThat(from).hasSize(2).allSatisfy(peer -> assertThat(map(peer)).containsOnlyKeys("namespaceSelector"));
     }
 
     @ParameterizedTest

@@ -95,6 +95,11 @@ public final class FlockProcess implements AutoCloseable {
         process.waitFor();
     }
 
+    /** The operating system's process id (for jcmd). */
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean alive() {
         return process.isAlive();
     }

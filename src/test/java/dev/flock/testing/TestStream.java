@@ -13,7 +13,9 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -31,13 +33,20 @@ public final class TestStream implements AutoCloseable {
     private final WebSocket socket;
     private final List<JsonObject> frames = new CopyOnWriteArrayList<>();
     private final List<String> contractViolations = new CopyOnWriteArrayList<>();
+    /** When each tweet frame arrived (System.nanoTime), by tweet id: what POST-to-frame latencies are measured to. */
+    private final Map<String, Long> tweetArrivals = new ConcurrentHashMap<>();
     private volatile Integer closeCode;
 
     private TestStream(WebSocket socket, AsyncApiContract contract) {
         this.socket = socket;
         socket.textMessageHandler(text -> {
+            long arrived = System.nanoTime();
             contractViolations.addAll(contract.check(text));
-            frames.add(new JsonObject(text));
+            JsonObject frame = new JsonObject(text);
+            frames.add(frame);
+            if ("tweet".equals(frame.getString("type"))) {
+                tweetArrivals.putIfAbsent(frame.getJsonObject("tweet").getString("id"), arrived);
+            }
         });
         socket.closeHandler(v -> closeCode = socket.closeStatusCode() == null ? 1006 : (int) socket.closeStatusCode());
     }
@@ -144,6 +153,11 @@ public final class TestStream implements AutoCloseable {
             return frames().stream().anyMatch(f -> "caught-up".equals(f.getString("type")));
         });
         return frames().stream().filter(f -> "caught-up".equals(f.getString("type"))).findFirst().orElseThrow();
+    }
+
+    /** When the tweet's frame arrived (System.nanoTime), or null if it has not. */
+    public Long arrivedAt(String tweetId) {
+        return tweetArrivals.get(tweetId);
     }
 
     public void awaitTweet(String id) {
