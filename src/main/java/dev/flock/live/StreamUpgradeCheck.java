@@ -24,6 +24,12 @@ public class StreamUpgradeCheck implements HttpUpgradeCheck {
     @Inject
     LiveStreams streams;
 
+    /** Only /api/stream: other endpoints (the Mastodon streaming API) check their own upgrades. */
+    @Override
+    public boolean appliesTo(String endpointId) {
+        return LiveStream.class.getName().equals(endpointId);
+    }
+
     @Override
     public Uni<CheckResult> perform(HttpUpgradeContext context) {
         if (streams.draining()) {

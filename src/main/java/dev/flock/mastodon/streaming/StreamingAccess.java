@@ -1,0 +1,65 @@
+package dev.flock.mastodon.streaming;
+
+import dev.flock.live.LiveStreams;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * Who may open a streaming connection: a valid token that acts for an account (revoked sessions are refused by
+ * account/SessionCheck like everywhere), on an instance that is not draining. The WebSocket upgrade is decided here,
+ * before WebSockets Next sees it, so that a refusal carries Mastodon's error body and X-Error-Message.
+ */
+@ApplicationScoped
+public class StreamingAccess {
+
+    /**
+     * After Quarkus's authentication (-200) and authorization (-100) filters, which make the request's deferred
+     * identity, and before the routes without an explicit order (the WebSocket endpoints, 0 and up).
+     */
+    static final int AFTER_SECURITY = -10;
+
+    @Inject
+    LiveStreams streams;
+
+    void install(@Observes Router router) {
+        router.route("/api/v1/streaming").order(AFTER_SECURITY).handler(context -> {
+            if (!"websocket".equalsIgnoreCase(context.request().getHeader(HttpHeaders.UPGRADE))) {
+                context.next();
+                return;
+            }
+            caller(context).subscribe().with(caller -> context.next(), failure -> refuse(context, failure));
+        });
+    }
+
+    /** The caller of a streaming request; fails with a {@link StreamingError} when it may not stream. */
+    Uni<StreamingCaller> caller(RoutingContext context) {
+        if (streams.draining()) {
+            return Uni.createFrom().failure(StreamingError.unavailable());
+        }
+        boolean presented = context.request().getHeader(HttpHeaders.AUTHORIZATION) != null;
+        return QuarkusHttpUser.getSecurityIdentity(context, null)
+                // An invalid, expired or signed-out token fails authentication: for the client it is just invalid.
+                .onFailure().recoverWithNull()
+                .map(identity -> {
+                    StreamingCaller caller = StreamingCaller.of(identity);
+                    if (caller == null) {
+                        throw presented ? StreamingError.invalidToken() : StreamingError.missingToken();
+                    }
+                    return caller;
+                });
+    }
+
+    static void refuse(RoutingContext context, Throwable failure) {
+        if (failure instanceof StreamingError refusal) {
+            refusal.send(context);
+        } else {
+            context.fail(failure);
+        }
+    }
+}
