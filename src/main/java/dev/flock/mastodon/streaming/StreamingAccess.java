@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
+import java.util.function.BiConsumer;
+
 /**
  * Who may open a streaming connection: a valid token that acts for an account (revoked sessions are refused by
  * account/SessionCheck like everywhere), on an instance that is not draining. The WebSocket upgrade is decided here,
@@ -43,6 +45,9 @@ public class StreamingAccess {
             return Uni.createFrom().failure(StreamingError.unavailable());
         }
         boolean presented = context.request().getHeader(HttpHeaders.AUTHORIZATION) != null;
+        // A failed authentication would otherwise be answered by the framework (REST's words, not the streaming
+        // server's): the refusal below is the one the client gets.
+        context.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (c, failure) -> { });
         return QuarkusHttpUser.getSecurityIdentity(context, null)
                 // An invalid, expired or signed-out token fails authentication: for the client it is just invalid.
                 .onFailure().recoverWithNull()
