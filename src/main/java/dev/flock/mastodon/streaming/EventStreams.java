@@ -74,37 +74,39 @@ public class EventStreams {
         HttpServerResponse response = context.response().setChunked(true)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
-        EventSink sink = new EventSink(response, format, "sse-" + UUID.randomUUID());
+        EventSink sink = new EventSink(response, format);
+        response.closeHandler(v -> sink.ended());
+        response.endHandler(v -> sink.ended());
+        if (response.closed()) {
+            // The client left while its token was checked.
+            sink.ended();
+            return;
+        }
         response.write(":)\n");
-        long heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, t -> response.write(":thump\n")
-                .onSuccess(ok -> streams.alive(sink.id)));
-        Runnable ended = () -> {
-            if (sink.ended.compareAndSet(false, true)) {
-                vertx.cancelTimer(heartbeat);
-                streams.closed(sink.id);
+        sink.heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, t -> {
+            if (sink.isOpen()) {
+                response.write(":thump\n").onSuccess(ok -> streams.alive(sink.id));
             }
-        };
-        response.closeHandler(v -> ended.run());
-        response.endHandler(v -> ended.run());
-        streams.open(sink, format, caller.opening()).subscribe().with(x -> { }, e -> ended.run());
+        });
+        streams.open(sink, format, caller.opening()).subscribe().with(x -> { }, e -> sink.close(1011, null));
     }
 
     private static boolean isTrue(String value) {
         return value != null && (value.equals("1") || value.equalsIgnoreCase("true"));
     }
 
-    /** An event-stream response as a stream's sink. */
-    private static final class EventSink implements StreamSink {
+    /** An event-stream response as a stream's sink; whoever ends it, the stream is closed once. */
+    private final class EventSink implements StreamSink {
 
         private final HttpServerResponse response;
         private final MastodonStreamFormat format;
-        private final String id;
+        private final String id = "sse-" + UUID.randomUUID();
         private final AtomicBoolean ended = new AtomicBoolean();
+        private volatile long heartbeat = -1;
 
-        EventSink(HttpServerResponse response, MastodonStreamFormat format, String id) {
+        EventSink(HttpServerResponse response, MastodonStreamFormat format) {
             this.response = response;
             this.format = format;
-            this.id = id;
         }
 
         @Override
@@ -120,14 +122,23 @@ public class EventStreams {
         /** An event stream has no close code: the response just ends, and the client reconnects. */
         @Override
         public void close(int code, String reason) {
-            if (!response.ended()) {
+            if (!response.ended() && !response.closed()) {
                 response.end();
             }
+            ended();
         }
 
         @Override
         public boolean isOpen() {
             return !ended.get() && !response.ended() && !response.closed();
+        }
+
+        /** The response ended or its connection closed: no more heartbeats, and the stream leaves the fan-out. */
+        void ended() {
+            if (ended.compareAndSet(false, true)) {
+                vertx.cancelTimer(heartbeat);
+                streams.closed(id);
+            }
         }
     }
 }

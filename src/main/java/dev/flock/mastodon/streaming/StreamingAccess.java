@@ -3,6 +3,8 @@ package dev.flock.mastodon.streaming;
 import dev.flock.live.LiveStreams;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -48,9 +50,12 @@ public class StreamingAccess {
         // A failed authentication would otherwise be answered by the framework (REST's words, not the streaming
         // server's): the refusal below is the one the client gets.
         context.put(QuarkusHttpUser.AUTH_FAILURE_HANDLER, (BiConsumer<RoutingContext, Throwable>) (c, failure) -> { });
+        Context requestContext = Vertx.currentContext();
         return QuarkusHttpUser.getSecurityIdentity(context, null)
                 // An invalid, expired or signed-out token fails authentication: for the client it is just invalid.
                 .onFailure().recoverWithNull()
+                // Verifying may finish on another thread; the request goes on where its connection's events arrive.
+                .emitOn(task -> requestContext.runOnContext(v -> task.run()))
                 .map(identity -> {
                     StreamingCaller caller = StreamingCaller.of(identity);
                     if (caller == null) {
