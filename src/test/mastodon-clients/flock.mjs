@@ -34,6 +34,90 @@ export async function signUp(prefix) {
   return { id: account.id, username, password };
 }
 
+/** Signs in through Flock's own API and answers the session token (which the Mastodon API accepts too). */
+export async function signIn(account) {
+  const response = await fetch(`${BASE}/api/sessions`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', 'X-Forwarded-For': randomAddress() },
+    body: JSON.stringify({ username: account.username, password: account.password }),
+  });
+  assert.equal(response.status, 200, `sign-in answered ${response.status}`);
+  return (await response.json()).token;
+}
+
+/**
+ * Mastodon streams say nothing when they go live: posts probes of the reader's own (its user stream carries them)
+ * until one arrives; from then on the stream is live. {@code postProbe} answers the id of a probe just posted,
+ * {@code receivedIds} the ids of the statuses received so far.
+ */
+export async function untilLive(postProbe, receivedIds, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  const probes = [];
+  for (;;) {
+    probes.push(await postProbe());
+    const waitUntil = Math.min(Date.now() + 1000, deadline);
+    while (Date.now() < waitUntil) {
+      if (receivedIds().some((id) => probes.includes(id))) {
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (Date.now() >= deadline) {
+      throw new Error(`the stream delivered none of the probes ${probes.join(', ')}`);
+    }
+  }
+}
+
+/**
+ * Reads a server-sent event stream with Node's fetch: answers the events received so far ({event, data}, as they
+ * arrive) and a close function. Comment lines (Mastodon's ":)" and ":thump") are skipped.
+ */
+export async function openEventStream(url, token) {
+  const controller = new AbortController();
+  const response = await fetch(url, {
+    headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' },
+    signal: controller.signal,
+  });
+  assert.equal(response.status, 200, `the event stream answered ${response.status}`);
+  assert.match(response.headers.get('content-type'), /^text\/event-stream/);
+  const events = [];
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const reading = (async () => {
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let event = null;
+        const data = [];
+        for (const line of block.split('\n')) {
+          if (line.startsWith('event: ')) {
+            event = line.slice('event: '.length);
+          } else if (line.startsWith('data: ')) {
+            data.push(line.slice('data: '.length));
+          }
+        }
+        if (event) {
+          events.push({ event, data: data.join('\n') });
+        }
+      }
+    }
+  })().catch((error) => {
+    if (error.name !== 'AbortError') {
+      throw error;
+    }
+  });
+  return {
+    events,
+    close: async () => {
+      controller.abort();
+      await reading;
+    },
+  };
+}
+
 /**
  * Opens the authorize URL, fills in the sign-in form and submits it as a browser would (every hidden field plus
  * username and password, form-encoded, to the form's action); answers the code from the redirect.

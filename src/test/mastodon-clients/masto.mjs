@@ -1,7 +1,8 @@
-// masto.js 7 against Flock: register, sign in through the form, post, page the home timeline through Link, follow.
+// masto.js 7 against Flock: register, sign in through the form, post, page the home timeline through Link, follow,
+// receive the followed account's status and its deletion over the user stream (token as the WebSocket subprotocol).
 import assert from 'node:assert/strict';
-import { createOAuthAPIClient, createRestAPIClient } from 'masto';
-import { BASE, REDIRECT, authorizeThroughForm, eventually, run, signUp } from './flock.mjs';
+import { createOAuthAPIClient, createRestAPIClient, createStreamingAPIClient } from 'masto';
+import { BASE, REDIRECT, authorizeThroughForm, eventually, run, signIn, signUp, untilLive } from './flock.mjs';
 
 await run('masto', async () => {
   const reader = await signUp('masto');
@@ -59,6 +60,35 @@ await run('masto', async () => {
   assert.equal(again.following, true);
   const found = await masto.v1.accounts.lookup({ acct: author.username });
   assert.equal(found.id, author.id);
+
+  // masto offers the token as the WebSocket subprotocol and subscribes with a message; the ws library aborts the
+  // handshake unless the 101 echoes that subprotocol.
+  const streaming = createStreamingAPIClient({
+    streamingApiUrl: instance.configuration.urls.streaming, accessToken: token.accessToken, retry: false,
+  });
+  const events = [];
+  const subscription = streaming.user.subscribe();
+  const reading = (async () => {
+    for await (const event of subscription) {
+      events.push(event);
+    }
+  })().catch(() => {});
+  const updated = () => events.filter((e) => e.event === 'update').map((e) => e.payload.id);
+  await untilLive(async () => (await masto.v1.statuses.create({ status: 'masto probe' })).id, updated);
+  const byAuthor = createRestAPIClient({ url: BASE, accessToken: await signIn(author) });
+  const streamed = await byAuthor.v1.statuses.create({ status: 'streamed to masto' });
+  await eventually('the update event arrives', async () => assert.ok(updated().includes(streamed.id)));
+  const update = events.find((e) => e.event === 'update' && e.payload.id === streamed.id);
+  assert.deepEqual(update.stream, ['user']);
+  assert.equal(update.payload.account.id, author.id);
+  assert.equal(update.payload.content, '<p>streamed to masto</p>');
+  await byAuthor.v1.statuses.$select(streamed.id).remove();
+  await eventually('the delete event arrives', async () =>
+    assert.ok(events.some((e) => e.event === 'delete' && e.payload === streamed.id)));
+  assert.equal(updated().filter((id) => id === streamed.id).length, 1, 'the update came once');
+  subscription.unsubscribe();
+  streaming.close();
+  await reading;
 
   const deleted = await masto.v1.statuses.$select(posted[0]).remove();
   assert.equal(deleted.text, 'masto post 0 <&>');

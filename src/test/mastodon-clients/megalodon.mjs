@@ -1,7 +1,9 @@
-// megalodon 10 against Flock: register, sign in through the form, post, page the home timeline through Link, follow.
+// megalodon 10 against Flock: register, sign in through the form, post, page the home timeline through Link, follow,
+// receive the followed account's status and its deletion over the user stream (token in the access_token query) and
+// over server-sent events (Node's fetch; megalodon has no client for them).
 import assert from 'node:assert/strict';
 import megalodon from 'megalodon';
-import { BASE, REDIRECT, authorizeThroughForm, eventually, run, signUp } from './flock.mjs';
+import { BASE, REDIRECT, authorizeThroughForm, eventually, openEventStream, run, signIn, signUp, untilLive } from './flock.mjs';
 
 const generator = megalodon.default;
 
@@ -59,6 +61,39 @@ await run('megalodon', async () => {
   assert.equal(followed.data.following, true);
   const relationships = await client.getRelationships([author.id]);
   assert.equal(relationships.data[0].following, true);
+
+  const byAuthor = generator('mastodon', BASE, await signIn(author));
+  const probe = async () => (await client.postStatus('megalodon probe')).data.id;
+
+  // megalodon connects to the instance's streaming URL with stream=user&access_token=... in the query.
+  const stream = await client.userStreaming();
+  const updates = [];
+  const deletes = [];
+  stream.on('update', (status) => updates.push(status));
+  stream.on('delete', (id) => deletes.push(id));
+  stream.on('parser-error', (error) => console.error('megalodon could not parse a message:', error));
+  await untilLive(probe, () => updates.map((s) => s.id));
+  const streamed = (await byAuthor.postStatus('streamed to megalodon')).data;
+  await eventually('the update event arrives', async () => assert.ok(updates.some((s) => s.id === streamed.id)));
+  const update = updates.find((s) => s.id === streamed.id);
+  assert.equal(update.account.id, author.id);
+  assert.equal(update.content, '<p>streamed to megalodon</p>');
+  await byAuthor.deleteStatus(streamed.id);
+  await eventually('the delete event arrives', async () => assert.ok(deletes.includes(streamed.id)));
+  assert.equal(updates.filter((s) => s.id === streamed.id).length, 1, 'the update came once');
+  stream.stop();
+
+  // The fallback for networks that block WebSockets: the same events as server-sent events.
+  const sse = await openEventStream(`${BASE}/api/v1/streaming/user`, token.access_token);
+  const sseUpdates = () => sse.events.filter((e) => e.event === 'update').map((e) => JSON.parse(e.data));
+  await untilLive(probe, () => sseUpdates().map((s) => s.id));
+  const overSse = (await byAuthor.postStatus('streamed as server-sent events')).data;
+  await eventually('the update event arrives over SSE', async () => assert.ok(sseUpdates().some((s) => s.id === overSse.id)));
+  assert.equal(sseUpdates().find((s) => s.id === overSse.id).account.username, author.username);
+  await byAuthor.deleteStatus(overSse.id);
+  await eventually('the delete event arrives over SSE', async () =>
+    assert.ok(sse.events.some((e) => e.event === 'delete' && e.data === overSse.id)));
+  await sse.close();
 
   const deleted = await client.deleteStatus(posted[0]);
   assert.equal(deleted.data.id, posted[0]);

@@ -36,19 +36,13 @@ public class LiveStream {
     @Inject
     LiveStreams streams;
 
-    @Inject
-    StreamQuota quota;
-
     @OnOpen
     public Uni<Void> open(WebSocketConnection connection) {
         long account = connection.userData().get(ACCOUNT);
         connection.userData().put(OPENING, true);
-        Sink sink = new Sink(connection);
-        quota.opened(account, sink);
         String cursor = connection.userData().get(CURSOR);
-        return streams.open(sink, FlockFrames.FORMAT, new LiveStreams.Opening(account,
-                        connection.userData().get(SESSION), connection.userData().get(EXPIRES), cursor == null ? null : StreamCursor.parse(cursor),
-                        () -> quota.closed(account, sink)))
+        return streams.open(new Sink(connection), FlockFrames.FORMAT, new LiveStreams.Opening(account,
+                        connection.userData().get(SESSION), connection.userData().get(EXPIRES), cursor == null ? null : StreamCursor.parse(cursor)))
                 // A connection that closes while its open is still running gets no @OnClose callback: end it here.
                 .invoke(() -> {
                     if (!connection.isOpen()) {
@@ -64,7 +58,7 @@ public class LiveStream {
     @OnClose
     public void close(WebSocketConnection connection) {
         if (!streams.closed(connection.id()) && connection.userData().get(OPENING) == null) {
-            quota.abandoned(connection.userData().get(ACCOUNT));
+            streams.abandoned(connection.userData().get(ACCOUNT));
         }
     }
 

@@ -29,11 +29,8 @@ public class LiveStreams {
     private static final StreamSession.Close FAILED = new StreamSession.Close(1011, "The stream could not be opened");
     private static final StreamSession.Close DEAD = new StreamSession.Close(1001, "No answer to pings");
 
-    /**
-     * Who a stream is for, as its upgrade established it, and what to run once when it ends (give back what the
-     * protocol's admission reserved for it; may be null).
-     */
-    public record Opening(long account, String tokenSession, Long expiresAtMillis, StreamCursor cursor, Runnable onEnd) {
+    /** Who a stream is for, as its upgrade established it. */
+    public record Opening(long account, String tokenSession, Long expiresAtMillis, StreamCursor cursor) {
     }
 
     @Inject
@@ -51,8 +48,10 @@ public class LiveStreams {
     @Inject
     Vertx vertx;
 
+    @Inject
+    StreamQuota quota;
+
     private final Map<String, StreamSession> sessions = new ConcurrentHashMap<>();
-    private final Map<String, Runnable> onEnd = new ConcurrentHashMap<>();
     private final Map<String, Long> expiryTimers = new ConcurrentHashMap<>();
     private volatile boolean draining;
     private long sweeper = -1;
@@ -60,6 +59,21 @@ public class LiveStreams {
     void start(@Observes StartupEvent event) {
         long every = Math.max(1000, config.deadAfter().toMillis() / 3);
         sweeper = vertx.setPeriodic(every, t -> closeDead());
+    }
+
+    /**
+     * Reserves a place for one more stream of the account on this instance, before its upgrade is answered: false when
+     * it has {@code flock.live.streams-per-account} already (every protocol's streams count). The stream opened with
+     * {@link #open} takes the place; a reservation not taken lapses after a few seconds, or at once by
+     * {@link #abandoned}.
+     */
+    public boolean reserve(long account) {
+        return quota.reserve(account);
+    }
+
+    /** The upgrade reserved by {@link #reserve} ended before its stream opened. */
+    public void abandoned(long account) {
+        quota.abandoned(account);
     }
 
     /** While draining, new streams are refused (the upgrade answers 503) and open ones are sent elsewhere. */
@@ -84,17 +98,13 @@ public class LiveStreams {
                         metrics.slowClosed(s.droppedOnClose());
                     }
                 });
+        quota.opened(opening.account(), sink);
         if (draining) {
             session.close(StreamSession.GOING_AWAY);
-            if (opening.onEnd() != null) {
-                opening.onEnd().run();
-            }
+            quota.closed(opening.account(), sink);
             return Uni.createFrom().voidItem();
         }
         sessions.put(sink.id(), session);
-        if (opening.onEnd() != null) {
-            onEnd.put(sink.id(), opening.onEnd());
-        }
         if (opening.expiresAtMillis() != null) {
             long delay = Math.max(1, opening.expiresAtMillis() - System.currentTimeMillis());
             expiryTimers.put(sink.id(), vertx.setTimer(delay, t -> session.close(StreamSession.TOKEN_EXPIRED)));
@@ -131,10 +141,7 @@ public class LiveStreams {
         if (session != null) {
             session.close(null);
             live.unregister(session);
-        }
-        Runnable end = onEnd.remove(sinkId);
-        if (end != null) {
-            end.run();
+            quota.closed(session.accountId, session.sink);
         }
         return session != null;
     }

@@ -50,9 +50,6 @@ public class StreamAdmission {
     StreamTickets tickets;
 
     @Inject
-    StreamQuota quota;
-
-    @Inject
     ReplayGate gate;
 
     @Inject
@@ -157,7 +154,7 @@ public class StreamAdmission {
             refuse(ctx, Problem.of(503, "Service Unavailable", "Too many streams are opening on this instance; try again"), Duration.ofSeconds(2));
             return;
         }
-        if (!quota.reserve(account)) {
+        if (!streams.reserve(account)) {
             refuse(ctx, Problem.of(429, "Too Many Requests", "This account has " + config.streamsPerAccount()
                     + " streams open on this instance already; close one first"), Duration.ofSeconds(5));
             return;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.flock.account.AccountView;
+import dev.flock.tweet.TweetView;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.List;
@@ -30,6 +31,17 @@ public record MastodonAccount(String id, String username, String acct, String di
                 a.createdAt(), Html.paragraphs(a.bio()), urls.at("/@" + a.username()), urls.at("/users/" + a.username()),
                 urls.avatar(), urls.avatar(), urls.header(), urls.header(), a.followersCount(), a.followingCount(),
                 a.tweetsCount(), null, false, false, List.of(), List.of(), List.of(), null, null);
+    }
+
+    /**
+     * The author of a tweet as the tweet alone tells it, where reading the account is not possible (PostgreSQL down)
+     * or not allowed (the live fan-out renders without I/O): no bio, zero counters, and the day of the tweet as the
+     * day the account was created (Mastodon gives days; clients read the field without a null check).
+     */
+    public static MastodonAccount ofAuthor(TweetView tweet, Urls urls) {
+        TweetView.Author author = tweet.author();
+        String day = tweet.createdAt().substring(0, "yyyy-MM-dd".length()) + "T00:00:00.000Z";
+        return of(new AccountView(author.id(), author.username(), author.displayName(), "", day, 0, 0, 0), urls);
     }
 
     /** The caller's own account, with its source (the plain bio) and Mastodon's everyone-role. */

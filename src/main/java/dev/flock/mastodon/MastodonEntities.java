@@ -66,7 +66,7 @@ public class MastodonEntities {
 
     /**
      * The authors' accounts. A status needs its author's full account; when PostgreSQL cannot answer (posting works
-     * without it), the account is made from what the tweet carries, with zero counters.
+     * without it), the account is made from what the tweet carries ({@link MastodonAccount#ofAuthor}).
      */
     private Uni<Map<Long, Account>> authors(Collection<Long> ids) {
         return Panache.withSession(() -> accounts.byIds(ids)).onFailure().recoverWithItem(Map.of());
@@ -74,8 +74,6 @@ public class MastodonEntities {
 
     private static MastodonAccount author(TweetView tweet, Map<Long, Account> byId, Urls urls) {
         Account account = byId.get(Long.parseLong(tweet.author().id()));
-        AccountView view = account != null ? Accounts.view(account)
-                : new AccountView(tweet.author().id(), tweet.author().username(), tweet.author().displayName(), "", null, 0, 0, 0);
-        return MastodonAccount.of(view, urls);
+        return account != null ? MastodonAccount.of(Accounts.view(account), urls) : MastodonAccount.ofAuthor(tweet, urls);
     }
 }

@@ -27,6 +27,11 @@ public record MastodonStatus(String id, String createdAt, String inReplyToId, St
         return of(tweet, author, urls, null);
     }
 
+    /** The status with its author as the tweet alone tells it ({@link MastodonAccount#ofAuthor}). */
+    public static MastodonStatus ofTweet(TweetView tweet, Urls urls) {
+        return of(tweet, MastodonAccount.ofAuthor(tweet, urls), urls);
+    }
+
     /** The status as a delete answers it, with its source text. */
     public static MastodonStatus deleted(TweetView tweet, MastodonAccount author, Urls urls) {
         return of(tweet, author, urls, tweet.text());

@@ -1,5 +1,6 @@
 package dev.flock.mastodon;
 
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.core.UriInfo;
 
 import java.net.URI;
@@ -13,6 +14,12 @@ public record Urls(String base) {
     public static Urls of(UriInfo uri) {
         String base = uri.getBaseUri().toString();
         return new Urls(base.endsWith("/") ? base.substring(0, base.length() - 1) : base);
+    }
+
+    /** The same for a request served outside JAX-RS (the streaming API): its absolute URI's scheme and authority. */
+    public static Urls of(HttpServerRequest request) {
+        URI uri = URI.create(request.absoluteURI());
+        return new Urls(uri.getScheme() + "://" + uri.getRawAuthority());
     }
 
     public String at(String path) {

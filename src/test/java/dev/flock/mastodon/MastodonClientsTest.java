@@ -18,6 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Real Mastodon client libraries from npm (src/test/mastodon-clients: masto 7.12.0 and megalodon 10.0.0, pinned by
  * the committed lockfile and installed with npm ci) against this test run's Flock. Each script registers an app,
  * signs in through the consent form as a browser would, posts, pages the home timeline through Link, follows,
+ * receives the followed account's status and its deletion over the user stream (masto with the token as the
+ * WebSocket subprotocol, megalodon with access_token in the query; megalodon's script also over server-sent events),
  * deletes and revokes its token; it prints "<library>: ok" and exits 0 when everything held.
  */
 @QuarkusTest

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 import static io.restassured.RestAssured.given;
 
 /** Test steps for the Mastodon API: registering an app and signing in through the consent form as a browser does. */
-final class MastodonTestApi {
+public final class MastodonTestApi {
 
     static final String REDIRECT = "https://client.example/callback";
     private static final Pattern HIDDEN = Pattern.compile("<input type=\"hidden\" name=\"([^\"]+)\" value=\"([^\"]*)\">");
@@ -25,10 +25,10 @@ final class MastodonTestApi {
     private MastodonTestApi() {
     }
 
-    record App(String clientId, String clientSecret) {
+    public record App(String clientId, String clientSecret) {
     }
 
-    static App registerApp(String scopes) {
+    public static App registerApp(String scopes) {
         Response r = TestApi.api().body(Map.of("client_name", "Test client", "redirect_uris", REDIRECT + " urn:ietf:wg:oauth:2.0:oob",
                 "scopes", scopes, "website", "https://client.example")).post("/api/v1/apps");
         r.then().statusCode(200);
@@ -62,7 +62,7 @@ final class MastodonTestApi {
         return query(location).get("code");
     }
 
-    static String token(App app, TestAccount account, String scope) {
+    public static String token(App app, TestAccount account, String scope) {
         String code = authorize(app, account, scope, "");
         return given().contentType("application/x-www-form-urlencoded")
                 .formParams(Map.of("grant_type", "authorization_code", "code", code, "client_id", app.clientId(),
@@ -71,11 +71,11 @@ final class MastodonTestApi {
     }
 
     /** A token for a fresh app with read, write and follow scopes. */
-    static String token(TestAccount account) {
+    public static String token(TestAccount account) {
         return token(registerApp("read write follow"), account, "read write follow");
     }
 
-    static RequestSpecification as(String token) {
+    public static RequestSpecification as(String token) {
         return TestApi.api().header("Authorization", "Bearer " + token);
     }
 

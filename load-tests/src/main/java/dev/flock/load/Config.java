@@ -16,6 +16,8 @@ final class Config {
         opt("authors", "20", "accounts that post");
         opt("readers", "200", "subscriber/reader accounts (one stream or one poller each)");
         opt("follows", "5", "authors each reader follows; followers per author = readers*follows/authors");
+        opt("stream-api", "flock", "what the fanout readers hold: flock (/api/stream) or mastodon (/api/v1/streaming?stream=user)");
+        opt("mastodon-token", "query", "with --stream-api mastodon: the token in the query (access_token) or the Authorization header (header)");
         opt("rate", "100", "posts per second, spread round-robin over the authors");
         opt("warmup", "5", "seconds of posting before measuring (fanout, polling)");
         opt("duration", "20", "measured seconds of posting (fanout, polling)");

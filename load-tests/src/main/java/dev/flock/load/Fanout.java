@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Scenario 1: readers hold /api/stream, authors post at a steady rate; POST start to frame arrival per frame. */
+/**
+ * Scenario 1: readers hold a stream (/api/stream, or Mastodon's user stream with --stream-api mastodon), authors post
+ * at a steady rate; POST start to frame arrival per frame.
+ */
 final class Fanout {
 
     static Result run(Client client, Streams streams, Config config, Population pop, String marker) {
@@ -27,29 +30,41 @@ final class Fanout {
         AtomicLong frames = new AtomicLong();
         AtomicInteger closed = new AtomicInteger();
         List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
-        System.out.printf(name + ": connecting %d streams%n", readers);
-        Client.await(Client.bounded(client.vertx, readers, config.integer("connect-concurrency"), i ->
-                streams.connect(i, "/api/stream", pop.readers.get(i).token(), (text, now) -> {
-                    try {
-                        JsonNode frame = Client.JSON.readTree(text);
-                        String type = frame.path("type").asText();
-                        if (type.equals("tweet")) {
-                            long bytes = Streams.frameBytes(text.length());
-                            frames.incrementAndGet();
-                            frameBytes.addAndGet(bytes);
-                            d.seen(i, frame.path("tweet").path("text").asText(), now, bytes);
-                        } else if (type.equals("caught-up")) {
-                            caughtUp.incrementAndGet();
-                        }
-                    } catch (Exception e) {
-                        System.out.println("  bad frame: " + e);
+        StreamApi api = StreamApi.of(config);
+        // The gauge appears with the instance's first stream: none yet means 0.
+        double gauge = api.mastodon() ? streamsOpen(client) : 0;
+        double openBefore = Double.isNaN(gauge) ? 0 : gauge;
+        System.out.printf(name + ": connecting %d streams (%s)%n", readers, api.description);
+        Client.await(Client.bounded(client.vertx, readers, config.integer("connect-concurrency"), i -> {
+            String token = pop.readers.get(i).token();
+            return streams.connect(i, api.uri(token), api.headerToken(token), (text, now) -> {
+                try {
+                    StreamApi.Frame frame = api.read(Client.JSON.readTree(text), d.marker);
+                    if (frame.tweetText() != null) {
+                        long bytes = Streams.frameBytes(text.length());
+                        frames.incrementAndGet();
+                        frameBytes.addAndGet(bytes);
+                        d.seen(i, frame.tweetText(), now, bytes);
+                    } else if (frame.caughtUp()) {
+                        caughtUp.incrementAndGet();
                     }
-                }).onSuccess(ws -> {
-                    sockets.add(ws);
-                    ws.closeHandler(v -> closed.incrementAndGet());
-                })), 300);
-        waitFor(() -> caughtUp.get() >= readers, 60);
-        System.out.printf(name + ": %d streams caught up; posting %.0f/s for %d s warm-up + %d s%n", caughtUp.get(), rate, warmup, duration);
+                } catch (Exception e) {
+                    System.out.println("  bad frame: " + e);
+                }
+            }).onSuccess(ws -> {
+                sockets.add(ws);
+                ws.closeHandler(v -> closed.incrementAndGet());
+            });
+        }), 300);
+        if (api.mastodon()) {
+            // Mastodon's stream says nothing once it is live: Flock's gauge of live streams does.
+            waitFor(() -> streamsOpen(client) >= openBefore + readers, 60);
+            System.out.printf(name + ": %.0f streams live (flock_streams_open)%n", streamsOpen(client) - openBefore);
+        } else {
+            waitFor(() -> caughtUp.get() >= readers, 60);
+            System.out.printf(name + ": %d streams caught up%n", caughtUp.get());
+        }
+        System.out.printf(name + ": posting %.0f/s for %d s warm-up + %d s%n", rate, warmup, duration);
         ServerProbe probe = new ServerProbe(client, config);
         ServerProbe.Sample before = probe.sample();
         Poster poster = new Poster();
@@ -67,6 +82,7 @@ final class Fanout {
         Streams.closeAll(sockets);
 
         Result r = new Result(name);
+        r.notes.put("stream API", api.description);
         r.put("streams", (long) readers).put("authors", (long) pop.authors.size())
                 .put("followers per author", (long) pop.followersPerAuthor())
                 .put("offered posts/s", rate).put("measured seconds", (long) duration)
@@ -88,7 +104,8 @@ final class Fanout {
         r.perSecond = Result.series(d.perSecond, warmup + duration + grace);
         r.perSecondLabel = "Flock frames/s (" + name + ")";
         r.measureFromSecond = warmup;
-        r.values.put("_handshake bytes", (double) readers * Streams.handshakeBytes("/api/stream", pop.readers.get(0).token()));
+        String token = pop.readers.get(0).token();
+        r.values.put("_handshake bytes", (double) readers * Streams.handshakeBytes(api.uri(token), api.headerToken(token)));
         if (!poster.failures.isEmpty()) {
             r.notes.put("post failures by status", poster.failures.toString());
         }
@@ -96,6 +113,15 @@ final class Fanout {
                 Result.fmt(r.num("frames/s")), Result.fmt(r.num("POST→frame p50 (ms)")), Result.fmt(r.num("POST→frame p99 (ms)")),
                 check.lost(), check.duplicates());
         return r;
+    }
+
+    /** Flock's live streams (registered in its fan-out), from /q/metrics; NaN when unreadable. */
+    private static double streamsOpen(Client client) {
+        try {
+            return Client.metric(client.metrics(), "flock_streams_open");
+        } catch (RuntimeException e) {
+            return Double.NaN;
+        }
     }
 
     /** Mean per second over the measured window [warmup, warmup+duration). */

@@ -82,6 +82,7 @@ final class Report {
         Result p = by.get("polling");
         Result ce = by.get("ceiling");
         if (f != null) {
+            row(md, "fan-out stream API", f.notes.getOrDefault("stream API", "flock"), "");
             row(md, "fan-out POST→frame p50 / p99 / max", ms(f, "POST→frame p50 (ms)") + " / " + ms(f, "POST→frame p99 (ms)") + " / "
                     + ms(f, "POST→frame max (ms)"), "p99 < 100 ms");
             row(md, "fan-out frames/s delivered (accepted posts/s)", Result.fmt(f.num("frames/s")) + " (" + Result.fmt(f.num("accepted posts/s")) + ")",
