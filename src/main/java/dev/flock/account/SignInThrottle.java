@@ -20,7 +20,7 @@ import java.time.Duration;
 
 /**
  * Slows password guessing without letting anyone lock an owner out, counted in PostgreSQL so that every instance
- * agrees (tables login_failures and login_failure_ceilings, db/migrations/V7):
+ * agrees (tables login_failures and login_failure_ceilings, db/migrations/V8):
  * <ul>
  *   <li>per client address, every attempt ({@code login-per-address});</li>
  *   <li>per (username, address), a back-off: after {@code login-backoff.free-failures} failures in a row, each

@@ -34,6 +34,8 @@ class StreamReplay {
     enum Outcome { LIVE, RESET, CLOSED, UNAVAILABLE }
 
     private static final Duration COVERAGE_POLL = Duration.ofMillis(200);
+    private static final long NO_DEADLINE = 0;
+    private static final int CHUNK = 32;
 
     /**
      * One round: for each follow span (and the reader's own tweets) the creates inside it after the position, for each
@@ -80,6 +82,9 @@ class StreamReplay {
     @Inject
     ReplayGate gate;
 
+    @Inject
+    ReplayPacer pacer;
+
     /** What one snapshot said: the stored position, the reader's spans, and the frames after the position. */
     private record Round(long[] stored, List<FollowSpans.Span> spans, List<Event> events) {
     }
@@ -93,12 +98,7 @@ class StreamReplay {
             return reset(session, "The cursor belongs to another log (the topic was recreated or repartitioned)");
         }
         long[] original = cursor == null ? null : cursor.positions();
-        // Opens take turns to read PostgreSQL (ReplayGate); the time waited for a turn does not count against coverage.
-        return gate.enter()
-                .onItem().transformToUni(turn -> {
-                    long deadline = System.nanoTime() + config.coverageWait().toNanos();
-                    return rounds(session, original, original == null ? null : original.clone(), 0, deadline).eventually(gate::leave);
-                })
+        return rounds(session, original, original == null ? null : original.clone(), 0, NO_DEADLINE)
                 .onFailure(ReplayGate.Full.class).recoverWithItem(Outcome.UNAVAILABLE);
     }
 
@@ -107,7 +107,9 @@ class StreamReplay {
         if (session.isClosed() || !session.sink.isOpen()) {
             return Uni.createFrom().item(Outcome.CLOSED);
         }
-        return read(session.accountId, original, position).chain(round -> {
+        // Opens take turns to read PostgreSQL (ReplayGate), one round at a time: a turn is held for the read only,
+        // never while frames go to a client, which may be slow.
+        return gate.enter().chain(() -> read(session.accountId, original, position).eventually(gate::leave)).chain(round -> {
             boolean more = false;
             if (position != null) {
                 int[] perPartition = new int[position.length];
@@ -143,14 +145,16 @@ class StreamReplay {
                 return Uni.createFrom().item(Outcome.CLOSED);
             }
             default -> {
-                if (System.nanoTime() - deadline > 0) {
+                // The wait for coverage starts with the first round that needed it (not with the wait for a turn).
+                long due = deadline == NO_DEADLINE ? System.nanoTime() + config.coverageWait().toNanos() : deadline;
+                if (System.nanoTime() - due > 0) {
                     // The store consumer lags further behind than this instance's ring reaches, or the instance is not
                     // reading the log yet: an exact replay cannot be assembled here now.
                     return position == null ? Uni.createFrom().item(Outcome.UNAVAILABLE)
                             : reset(session, "This instance cannot replay from that cursor right now; reload the timeline");
                 }
                 return Uni.createFrom().voidItem().onItem().delayIt().by(COVERAGE_POLL)
-                        .chain(() -> rounds(session, original, position, sent, deadline));
+                        .chain(() -> rounds(session, original, position, sent, due));
             }
         }
     }
@@ -197,12 +201,33 @@ class StreamReplay {
         return e.deleted() ? Long.MIN_VALUE : e.tweet().idValue();
     }
 
+    /**
+     * Writes a round's frames in order (a WebSocket keeps the order of writes) and completes when all are written;
+     * frames go back to back, with one wait per chunk rather than one per frame.
+     */
     private Uni<Void> send(StreamSession session, List<String> frames) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String frame : frames) {
-            chain = chain.chain(() -> session.isClosed() ? Uni.createFrom().voidItem() : session.sink.send(frame));
+        return send(session, frames, 0);
+    }
+
+    /**
+     * In chunks of {@link #CHUNK}, each written back to back and awaited as one: a replay never holds its connection's
+     * event loop for long, so the live frames of other streams on that loop interleave with it; chunks wait for their
+     * turn at the instance's replay rate ({@link ReplayPacer}).
+     */
+    private Uni<Void> send(StreamSession session, List<String> frames, int from) {
+        if (from >= frames.size() || session.isClosed()) {
+            return Uni.createFrom().voidItem();
         }
-        return chain;
+        int to = Math.min(frames.size(), from + CHUNK);
+        long wait = pacer.reserve(to - from);
+        Uni<Void> turn = wait == 0 ? Uni.createFrom().voidItem() : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(wait));
+        return turn.chain(() -> {
+            List<Uni<Void>> writes = new ArrayList<>(to - from);
+            for (String frame : frames.subList(from, to)) {
+                writes.add(session.sink.send(frame));
+            }
+            return Uni.join().all(writes).andFailFast();
+        }).chain(() -> send(session, frames, to));
     }
 
     private Uni<Outcome> reset(StreamSession session, String reason) {

@@ -114,6 +114,21 @@ public final class AttackProbe implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The issue's bounds for heap, readiness and the bystander's posts, and for its latency a fixed ceiling instead
+         * of twice the quiet p99: for attacks whose client runs in this JVM on the same two cores and, at full speed,
+         * takes as much CPU as the server does (docs/reliability.md gives both figures).
+         */
+        public Result assertBoundsWithLatencyCeiling(double p99CeilingMs) {
+            assertThat(notReady).as(label + ": readiness polls that were not 200 (of " + readinessPolls + ")").isEmpty();
+            assertThat(bystanderFailures).as(label + ": bystander posts that were not 201").isEmpty();
+            assertThat(heapAfterMiB - heapBeforeMiB).as(label + ": heap growth after GC (MiB), " + this)
+                    .isLessThanOrEqualTo(MAX_HEAP_GROWTH_MIB);
+            assertThat(attack.samples()).as(label + ": bystander samples during the attack").isPositive();
+            assertThat(attack.p99()).as(label + ": bystander POST->frame p99 during the attack, " + this).isLessThanOrEqualTo(p99CeilingMs);
+            return this;
+        }
+
         /** Appends this result to target/attacks.txt (and prints it). */
         public Result record() throws IOException {
             System.out.println("Attack measured: " + this);
