@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Rate limits counted in PostgreSQL, which every instance shares, so N instances allow what one would (table
- * rate_limits, db/migrations/V7). Each check is one statement, one round trip: GCRA's conditional update of the key's
+ * rate_limits, db/migrations/V8). Each check is one statement, one round trip: GCRA's conditional update of the key's
  * theoretical arrival time. When PostgreSQL does not answer within {@code flock.rate-limits.shared-timeout}, the check
  * is left to this instance's own count ({@link LocalRateLimiter}) and PostgreSQL is not asked again for
  * {@code shared-pause}: posting keeps working while the database is down, each instance then allowing the limit on

@@ -131,7 +131,7 @@ final class ContainerBuild {
 
     private void runBuildStage(Map<String, String> extraEnv) throws IOException, InterruptedException {
         String workdir = "/";
-        List<PathMatcher> ignored = dockerignore();
+        List<IgnoreRule> ignored = dockerignore();
         for (Instruction i : build.instructions()) {
             switch (i.keyword()) {
                 case "WORKDIR" -> {
@@ -188,28 +188,40 @@ final class ContainerBuild {
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
     }
 
-    /** .dockerignore's patterns (Go-style globs relative to the context root), enough for the project's own file. */
-    private static List<PathMatcher> dockerignore() throws IOException {
+    /** One line of .dockerignore: a glob, or with {@code !} an exception to the lines before it. */
+    private record IgnoreRule(PathMatcher matcher, boolean exception) {
+    }
+
+    /**
+     * .dockerignore's patterns (Go-style globs relative to the context root), enough for the project's own file: as
+     * the builder reads them, the last line that matches a path (or a directory above it) decides, and a line starting
+     * with {@code !} lets back in what earlier lines left out.
+     */
+    private static List<IgnoreRule> dockerignore() throws IOException {
         Path file = PROJECT.resolve(".dockerignore");
-        List<PathMatcher> matchers = new ArrayList<>();
+        List<IgnoreRule> rules = new ArrayList<>();
         for (String line : Files.readAllLines(file)) {
             String pattern = line.strip();
             if (pattern.isEmpty() || pattern.startsWith("#")) {
                 continue;
             }
+            boolean exception = pattern.startsWith("!");
+            if (exception) {
+                pattern = pattern.substring(1);
+            }
             if (pattern.endsWith("/")) {
                 pattern = pattern.substring(0, pattern.length() - 1);
             }
-            matchers.add(FileSystems.getDefault().getPathMatcher("glob:" + pattern));
+            rules.add(new IgnoreRule(FileSystems.getDefault().getPathMatcher("glob:" + pattern), exception));
         }
-        return matchers;
+        return rules;
     }
 
     /**
      * Copies as COPY does: a directory's content into the destination, a file to the destination or, when it is a
      * directory ({@code into}), into it; what {@code ignored} matches (relative to the project) is left out.
      */
-    private static void copy(Path from, Path to, boolean into, List<PathMatcher> ignored) throws IOException {
+    private static void copy(Path from, Path to, boolean into, List<IgnoreRule> ignored) throws IOException {
         boolean directory = Files.isDirectory(from);
         Path target = directory || !into ? to : to.resolve(from.getFileName());
         List<Path> tree;
@@ -223,18 +235,20 @@ final class ContainerBuild {
         }
     }
 
-    private static boolean isIgnored(Path p, List<PathMatcher> ignored) {
+    private static boolean isIgnored(Path p, List<IgnoreRule> rules) {
         if (!p.startsWith(PROJECT)) {
             return false;
         }
-        for (Path part = PROJECT.relativize(p); part != null; part = part.getParent()) {
-            for (PathMatcher m : ignored) {
-                if (m.matches(part)) {
-                    return true;
+        boolean ignored = false;
+        for (IgnoreRule rule : rules) {
+            for (Path part = PROJECT.relativize(p); part != null; part = part.getParent()) {
+                if (rule.matcher().matches(part)) {
+                    ignored = !rule.exception();
+                    break;
                 }
             }
         }
-        return false;
+        return ignored;
     }
 
     private static void copyOne(Path from, Path to) throws IOException {

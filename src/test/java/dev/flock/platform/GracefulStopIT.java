@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The packaged application stops cleanly on SIGTERM: streams get 1001 first, and with no request in flight the process
- * is gone within FLOCK_SHUTDOWN_DELAY + 2 s, logging no warning and no error on the way out, even after streams were
+ * is gone within FLOCK_SHUTDOWN_DELAY + 4 s, logging no warning and no error on the way out, even after streams were
  * opened and closed (an upgraded request once kept Quarkus's graceful shutdown waiting for its whole timeout).
  */
 class GracefulStopIT {
@@ -44,7 +44,9 @@ class GracefulStopIT {
             Duration took = Duration.ofNanos(System.nanoTime() - began);
 
             assertThat(open.awaitClose()).isEqualTo(1001);
-            assertThat(took).as("stop time").isLessThan(DELAY.plusSeconds(2));
+            // Far below the 10 s shutdown timeout an upgraded request once made it wait; closing the Kafka clients takes
+            // 1-2 s of it (2.58 s in all once, on a loaded run).
+            assertThat(took).as("stop time").isLessThan(DELAY.plusSeconds(4));
             List<String> log = Files.readAllLines(flock.log);
             List<String> afterSigterm = log.subList(indexOf(log, "Draining"), log.size());
             assertThat(afterSigterm).as("log lines after SIGTERM").noneMatch(line -> line.contains(" WARN ") || line.contains(" ERROR "));
