@@ -9,7 +9,8 @@ import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 
 import java.io.IOException;
 import java.net.URI;
@@ -40,6 +41,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -57,6 +59,7 @@ class ExactlyOnceChaosIT {
     private static final int AUTHORS = 24;
     private static final int READERS = 50;
     private static final int POSTERS = 4;
+    private static final int MAX_RUNS = 20;
 
     private final long seed = Long.getLong("flock.chaos.seed", System.currentTimeMillis());
     private final Duration run = Duration.ofSeconds(Long.getLong("flock.chaos.seconds", 45));
@@ -67,8 +70,14 @@ class ExactlyOnceChaosIT {
     private final List<ChaosOracle.Post> acknowledged = new CopyOnWriteArrayList<>();
     private final AtomicInteger failedAttempts = new AtomicInteger();
 
-    @Test
-    void everyReaderReceivesExactlyWhatItIsOwedAcrossReconnectsLagAndAKilledInstance() throws Exception {
+    /**
+     * Once per build; {@code -Dflock.chaos.runs=N} (at most {@value #MAX_RUNS}) runs it N times in a row, each with a
+     * seed of its own, in one JVM: how "10 passes in a row" is checked.
+     */
+    @RepeatedTest(MAX_RUNS)
+    void everyReaderReceivesExactlyWhatItIsOwedAcrossReconnectsLagAndAKilledInstance(RepetitionInfo repetition) throws Exception {
+        assumeTrue(repetition.getCurrentRepetition() <= Integer.getInteger("flock.chaos.runs", 1),
+                "more runs only with -Dflock.chaos.runs");
         System.out.printf("Chaos seed %d (replay with -Dflock.chaos.seed=%d)%n", seed, seed);
         Random random = new Random(seed);
         Map<String, String> env = ProductionEnvironment.forTests();
