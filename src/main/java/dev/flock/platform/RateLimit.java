@@ -13,4 +13,11 @@ public interface RateLimit {
     default Duration interval() {
         return per().dividedBy(requests());
     }
+
+    /** A limit with these values (configuration supplies the others). */
+    static RateLimit of(int requests, Duration per) {
+        record Fixed(int requests, Duration per) implements RateLimit {
+        }
+        return new Fixed(requests, per);
+    }
 }

@@ -10,7 +10,9 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -64,8 +66,26 @@ public class TweetStore {
         deadLettered = Counter.builder("flock.tweets.dead.letters").description("Tweet events that could never be stored").register(registry);
     }
 
+    /**
+     * Set as the instance starts to stop, while PostgreSQL is still open: records from then on are left to the next
+     * consumer of their partition (their offsets stay uncommitted; applying is idempotent), so no write is cut off by
+     * the pool closing under it and the stop does not wait for retries.
+     */
+    private volatile boolean stopping;
+
+    void stopping(@Observes ShutdownDelayInitiatedEvent event) {
+        stopping = true;
+    }
+
+    private boolean retriable(Throwable failure) {
+        return isTransient(failure) && !stopping;
+    }
+
     @Incoming("tweets-store")
     public Uni<Void> store(ConsumerRecord<String, String> record) {
+        if (stopping) {
+            return Uni.createFrom().nothing();
+        }
         Object event;
         try {
             event = LogEvents.parse(json, record.value());
@@ -74,9 +94,11 @@ public class TweetStore {
         }
         return Panache.withTransaction(() -> Panache.getSession().chain(session -> claim(session, record)
                         .chain(fresh -> fresh ? apply(session, event, record.offset()) : Uni.createFrom().voidItem())))
-                .onFailure(TweetStore::isTransient).invoke(e -> LOG.warnf("Storing %s-%d@%d failed, will retry: %s",
+                .onFailure(this::retriable).invoke(e -> LOG.warnf("Storing %s-%d@%d failed, will retry: %s",
                         record.topic(), record.partition(), record.offset(), e.getMessage()))
-                .onFailure(TweetStore::isTransient).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
+                .onFailure(this::retriable).retry().withBackOff(Duration.ofMillis(100), Duration.ofSeconds(5)).indefinitely()
+                // Stopping: the record is left unacknowledged (its offset uncommitted) for whichever consumer comes next.
+                .onFailure(e -> stopping).recoverWithUni(e -> Uni.createFrom().nothing())
                 .onFailure().recoverWithUni(e -> deadLetter(record, e.getClass().getSimpleName() + ": " + e.getMessage())
                         .chain(() -> skip(record)));
     }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.Map;
 
 import static dev.flock.testing.TestApi.post;
@@ -18,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The packaged application stops cleanly on SIGTERM: streams get 1001 first, and with no request in flight the process
- * is gone within FLOCK_SHUTDOWN_DELAY + 4 s, logging no warning and no error on the way out, even after streams were
+ * has stopped within FLOCK_SHUTDOWN_DELAY + 2 s (as Quarkus counts it), logging no warning and no error on the way out, even after streams were
  * opened and closed (an upgraded request once kept Quarkus's graceful shutdown waiting for its whole timeout).
  */
 class GracefulStopIT {
@@ -44,13 +46,19 @@ class GracefulStopIT {
             Duration took = Duration.ofNanos(System.nanoTime() - began);
 
             assertThat(open.awaitClose()).isEqualTo(1001);
-            // Far below the 10 s shutdown timeout an upgraded request once made it wait; closing the Kafka clients takes
-            // 1-2 s of it (2.58 s in all once, on a loaded run).
-            assertThat(took).as("stop time").isLessThan(DELAY.plusSeconds(4));
             List<String> log = Files.readAllLines(flock.log);
+            // The application's stop, as Quarkus counts it (from SIGTERM to "stopped in"), within the delay + 2 s. The
+            // process's exit after it is the JVM's; on a loaded run the whole took 2.58 s once, so the wall time is
+            // only held far below the 10 s timeout an upgraded request once made every stop wait.
+            Matcher stopped = Pattern.compile("stopped in ([0-9.]+)s").matcher(String.join("\n", log));
+            assertThat(stopped.find()).as("Quarkus logged its stop").isTrue();
+            Duration quarkusStop = Duration.ofMillis((long) (Double.parseDouble(stopped.group(1)) * 1000));
+            assertThat(quarkusStop).as("stop time (Quarkus)").isLessThan(DELAY.plusSeconds(2));
+            assertThat(took).as("stop time (process exit)").isLessThan(DELAY.plusSeconds(4));
             List<String> afterSigterm = log.subList(indexOf(log, "Draining"), log.size());
             assertThat(afterSigterm).as("log lines after SIGTERM").noneMatch(line -> line.contains(" WARN ") || line.contains(" ERROR "));
-            System.out.printf("Packaged application stopped in %d ms (FLOCK_SHUTDOWN_DELAY %d ms)%n", took.toMillis(), DELAY.toMillis());
+            System.out.printf("Packaged application stopped in %d ms by Quarkus's count, exited %d ms after SIGTERM (FLOCK_SHUTDOWN_DELAY %d ms)%n",
+                    quarkusStop.toMillis(), took.toMillis(), DELAY.toMillis());
         }
     }
 

@@ -11,23 +11,9 @@ class LocalRateLimiterTest {
 
     private static final long SECOND = 1_000_000_000L;
 
-    private static RateLimit limit(int requests, Duration per) {
-        return new RateLimit() {
-            @Override
-            public int requests() {
-                return requests;
-            }
-
-            @Override
-            public Duration per() {
-                return per;
-            }
-        };
-    }
-
     @Test
     void aBurstOfTheLimitThenOneRequestPerInterval() {
-        LocalRateLimiter limiter = new LocalRateLimiter(limit(10, Duration.ofSeconds(10)), 100);
+        LocalRateLimiter limiter = new LocalRateLimiter(RateLimit.of(10, Duration.ofSeconds(10)), 100);
         long now = 0;
         for (int i = 0; i < 10; i++) {
             assertThat(limiter.acquire("a", now)).as("request %d of the burst", i + 1).isEmpty();
@@ -44,7 +30,7 @@ class LocalRateLimiterTest {
 
     @Test
     void aQuietKeyRefillsToAFullBurstAndNoMore() {
-        LocalRateLimiter limiter = new LocalRateLimiter(limit(3, Duration.ofSeconds(3)), 100);
+        LocalRateLimiter limiter = new LocalRateLimiter(RateLimit.of(3, Duration.ofSeconds(3)), 100);
         for (int i = 0; i < 3; i++) {
             assertThat(limiter.acquire("a", 0)).isEmpty();
         }
@@ -57,7 +43,7 @@ class LocalRateLimiterTest {
 
     @Test
     void holdsAtMostItsBoundForgettingTheLeastRecentlyUsedKeys() {
-        LocalRateLimiter limiter = new LocalRateLimiter(limit(1, Duration.ofHours(1)), 16 * 64);
+        LocalRateLimiter limiter = new LocalRateLimiter(RateLimit.of(1, Duration.ofHours(1)), 16 * 64);
         for (int i = 0; i < 100_000; i++) {
             limiter.acquire("client-" + i, 0);
         }
@@ -69,7 +55,7 @@ class LocalRateLimiterTest {
 
     @Test
     void aKeyInUseIsKeptWhileOthersComeAndGo() {
-        LocalRateLimiter limiter = new LocalRateLimiter(limit(2, Duration.ofHours(1)), 16 * 8);
+        LocalRateLimiter limiter = new LocalRateLimiter(RateLimit.of(2, Duration.ofHours(1)), 16 * 8);
         limiter.acquire("busy", 0);
         for (int i = 0; i < 10_000; i++) {
             limiter.acquire("passer-" + i, 0);

@@ -28,25 +28,11 @@ class SharedRateLimitsTest {
     @Inject
     SharedRateLimits limits;
 
-    private static RateLimit limit(int requests, Duration per) {
-        return new RateLimit() {
-            @Override
-            public int requests() {
-                return requests;
-            }
-
-            @Override
-            public Duration per() {
-                return per;
-            }
-        };
-    }
-
     @Test
     void limitersOfOneNameShareTheLimitLikeInstancesDo() {
         String name = "shared-" + UUID.randomUUID();
-        List<RateLimiter> instances = List.of(limits.limiter(name, limit(5, Duration.ofHours(1))),
-                limits.limiter(name, limit(5, Duration.ofHours(1))), limits.limiter(name, limit(5, Duration.ofHours(1))));
+        List<RateLimiter> instances = List.of(limits.limiter(name, RateLimit.of(5, Duration.ofHours(1))),
+                limits.limiter(name, RateLimit.of(5, Duration.ofHours(1))), limits.limiter(name, RateLimit.of(5, Duration.ofHours(1))));
         Map<Integer, Integer> answers = new TreeMap<>();
         ProblemException refused = null;
         for (int i = 0; i < 12; i++) {
@@ -60,14 +46,14 @@ class SharedRateLimitsTest {
         assertThat(refused.toResponse().getHeaderString("Retry-After")).isEqualTo("720");
         // Another key of the same limit, and the same key of another limit, are not affected.
         assertThat(outcome(instances.get(0).check("account-2", "Things done"))).isNull();
-        assertThat(outcome(limits.limiter(name + "-other", limit(5, Duration.ofHours(1))).check("account-1", "x"))).isNull();
+        assertThat(outcome(limits.limiter(name + "-other", RateLimit.of(5, Duration.ofHours(1))).check("account-1", "x"))).isNull();
     }
 
     @Test
     void aSharedBucketRefillsAtTheLimitsRate() {
         String name = "refill-" + UUID.randomUUID();
-        RateLimiter a = limits.limiter(name, limit(2, Duration.ofMillis(400)));
-        RateLimiter b = limits.limiter(name, limit(2, Duration.ofMillis(400)));
+        RateLimiter a = limits.limiter(name, RateLimit.of(2, Duration.ofMillis(400)));
+        RateLimiter b = limits.limiter(name, RateLimit.of(2, Duration.ofMillis(400)));
         assertThat(outcome(a.check("k", "x"))).isNull();
         assertThat(outcome(b.check("k", "x"))).isNull();
         assertThat(outcome(a.check("k", "x"))).isNotNull();
@@ -77,7 +63,7 @@ class SharedRateLimitsTest {
     /** The cost of the posting check: one shared check per post, on the embedded PostgreSQL of this machine. */
     @Test
     void oneCheckIsOneRoundTripMeasured() throws Exception {
-        RateLimiter posts = limits.limiter("cost-" + UUID.randomUUID(), limit(60, Duration.ofMinutes(1)));
+        RateLimiter posts = limits.limiter("cost-" + UUID.randomUUID(), RateLimit.of(60, Duration.ofMinutes(1)));
         for (int i = 0; i < 500; i++) {
             assertThat(outcome(posts.check("warm-" + i, "x"))).isNull();
         }
