@@ -16,10 +16,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import static dev.flock.testing.TestApi.api;
+import static dev.flock.testing.TestApi.metric;
 import static dev.flock.testing.TestApi.follow;
 import static dev.flock.testing.TestApi.post;
 import static dev.flock.testing.TestApi.signUp;
@@ -114,12 +112,5 @@ class StreamLifecycleTest {
                 cycle(vertx, client, token, cursor, started, done, finished);
             }
         });
-    }
-
-    private static long metric(String name) {
-        String text = api().accept("text/plain").get("/q/metrics").asString();
-        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.E+]+)$").matcher(text);
-        assertThat(m.find()).as(name + " is exposed").isTrue();
-        return (long) Double.parseDouble(m.group(2));
     }
 }

@@ -32,11 +32,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
-import static dev.flock.testing.TestApi.api;
+import static dev.flock.testing.TestApi.metric;
 import static dev.flock.testing.TestApi.follow;
 import static dev.flock.testing.TestApi.post;
 import static dev.flock.testing.TestApi.signUp;
@@ -331,12 +329,5 @@ class StreamAttackTest {
             return false;
         });
         return id[0];
-    }
-
-    private static long metric(String name) {
-        String text = api().accept("text/plain").get("/q/metrics").asString();
-        Matcher m = Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.E+]+)$").matcher(text);
-        assertThat(m.find()).as(name + " is exposed").isTrue();
-        return (long) Double.parseDouble(m.group(2));
     }
 }

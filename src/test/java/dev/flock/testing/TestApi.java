@@ -27,6 +27,16 @@ public final class TestApi {
         }
     }
 
+    /** A gauge or counter of this instance, from /q/metrics (the first series of that name). */
+    public static long metric(String name) {
+        String text = api().accept("text/plain").get("/q/metrics").asString();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "(\\{[^}]*\\})? ([0-9.E+]+)$").matcher(text);
+        if (!m.find()) {
+            throw new AssertionError(name + " is not exposed");
+        }
+        return (long) Double.parseDouble(m.group(2));
+    }
+
     public static RequestSpecification api() {
         return fromAddress(randomAddress());
     }
