@@ -2,8 +2,10 @@ package dev.flock.tweet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flock.platform.LogEnds;
 import dev.flock.platform.Problem;
 import dev.flock.platform.ProblemException;
+import dev.flock.platform.TimelineLog;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
@@ -61,6 +63,12 @@ public class IdempotentPosts {
     @Inject
     TweetReads reads;
 
+    @Inject
+    LogEnds logEnds;
+
+    @Inject
+    TimelineLog log;
+
     private final Map<String, Attempt> recent = new LinkedHashMap<>(1024, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Attempt> eldest) {
@@ -116,17 +124,46 @@ public class IdempotentPosts {
                     if (claimed.rowCount() == 0) {
                         return answerOf(author, key, giveUpAt);
                     }
-                    return claimed.iterator().next().getBoolean(0) ? Uni.createFrom().item(new Claim(true, null)) : takenOver(author, key);
+                    return claimed.iterator().next().getBoolean(0) ? Uni.createFrom().item(new Claim(true, null)) : takenOver(author, key, giveUpAt);
                 });
     }
 
     /**
-     * A claim left without an answer by an attempt that never finished (its instance died): that attempt may still
-     * have reached the log before it died. The store records each tweet's key, so a tweet stored with this key is the
-     * answer (found by the chaos test: a second tweet for one key after a SIGKILL between the produce and the answer).
-     * Only a tweet not stored 30 s after its attempt began, far beyond the store's lag here, would be missed.
+     * A claim left without an answer by an attempt that never finished (its instance died, or it could not record the
+     * answer): that attempt may have reached the log before it stopped. The store records each tweet's key, so the
+     * tweet stored with this key is the answer, and "none" is only known once the store has applied the author's
+     * partition up to where the log ends now (everything the dead attempt could have produced lies below that). A
+     * store too far behind to tell within the wait leaves the claim abandoned for the next retry and answers 503;
+     * the chaos test saw a second tweet for one key when the store trailed a SIGKILL by more than the claim's age.
      */
-    private Uni<Claim> takenOver(long author, String key) {
+    private Uni<Claim> takenOver(long author, String key, Instant giveUpAt) {
+        int partition = log.partitionOf(author);
+        return logEnds.next(partition)
+                .chain(end -> storedUpTo(partition, end, giveUpAt))
+                .onFailure().recoverWithItem(e -> {
+                    LOG.warnf("Cannot tell whether an abandoned Idempotency-Key reached the log (%s)", e.toString());
+                    return false;
+                })
+                .chain(settled -> settled ? storedAnswer(author, key) : abandonAgain(author, key));
+    }
+
+    /** Waits until the store's position in the partition reaches {@code end}; false if it does not by {@code giveUpAt}. */
+    private Uni<Boolean> storedUpTo(int partition, long end, Instant giveUpAt) {
+        return pool.preparedQuery("SELECT next_offset FROM log_positions WHERE log_epoch = $1 AND log_partition = $2")
+                .execute(Tuple.of(log.epoch(), partition))
+                .chain(rows -> {
+                    long stored = rows.iterator().hasNext() ? rows.iterator().next().getLong(0) : 0;
+                    if (stored >= end) {
+                        return Uni.createFrom().item(true);
+                    }
+                    if (Instant.now().isAfter(giveUpAt)) {
+                        return Uni.createFrom().item(false);
+                    }
+                    return Uni.createFrom().voidItem().onItem().delayIt().by(POLL).chain(() -> storedUpTo(partition, end, giveUpAt));
+                });
+    }
+
+    private Uni<Claim> storedAnswer(long author, String key) {
         return pool.preparedQuery("""
                         SELECT id FROM tweets WHERE author_id = $1 AND idempotency_key = $2
                           AND created_at > now() - $3 * interval '1 millisecond' ORDER BY id LIMIT 1""")
@@ -139,6 +176,17 @@ public class IdempotentPosts {
                             .call(tweet -> record(author, key, tweet))
                             .map(tweet -> new Claim(false, tweet));
                 });
+    }
+
+    /** Hands the claim back as abandoned, so the next retry settles it again, and asks the client to retry. */
+    private Uni<Claim> abandonAgain(long author, String key) {
+        return pool.preparedQuery("""
+                        UPDATE idempotency_keys SET claimed_at = now() - $3 * interval '1 millisecond'
+                        WHERE author_id = $1 AND idem_key = $2 AND tweet IS NULL""")
+                .execute(Tuple.of(author, key, ABANDONED_AFTER.plusSeconds(1).toMillis()))
+                .onFailure().recoverWithNull()
+                .chain(() -> Uni.createFrom().failure(new ProblemException(Problem.of(503, "Service Unavailable",
+                        "An earlier request with this Idempotency-Key is still being settled; try again"), Duration.ofSeconds(1))));
     }
 
     private Uni<Claim> answerOf(long author, String key, Instant giveUpAt) {

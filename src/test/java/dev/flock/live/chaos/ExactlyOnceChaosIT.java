@@ -69,6 +69,7 @@ class ExactlyOnceChaosIT {
     private final Map<Long, String> tokens = new ConcurrentHashMap<>();
     private final List<ChaosOracle.Post> acknowledged = new CopyOnWriteArrayList<>();
     private final AtomicInteger failedAttempts = new AtomicInteger();
+    private StoreLagProbe storeLag;
 
     /**
      * Once per build; {@code -Dflock.chaos.runs=N} (at most {@value #MAX_RUNS}) runs it N times in a row, each with a
@@ -90,6 +91,9 @@ class ExactlyOnceChaosIT {
         try {
             runChaos(random, env, vertx);
         } finally {
+            if (storeLag != null) {
+                storeLag.close();
+            }
             vertx.close();
             for (int i = 0; i < 2; i++) {
                 if (instances.get(i) != null) {
@@ -138,11 +142,12 @@ class ExactlyOnceChaosIT {
         AtomicBoolean posting = new AtomicBoolean(true);
         AtomicInteger numbers = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(POSTERS + 1);
+        List<java.util.concurrent.Future<?>> background = new ArrayList<>();
         List<Long> everyone = new ArrayList<>(authors);
         everyone.addAll(readerIds);
         for (int t = 0; t < POSTERS; t++) {
             Random mine = new Random(random.nextLong());
-            pool.submit(() -> {
+            background.add(pool.submit(() -> {
                 while (posting.get()) {
                     // Mostly authors; now and then a reader posts too (its own tweets are owed to its streams).
                     long author = mine.nextInt(10) == 0 ? readerIds.get(mine.nextInt(readerIds.size())) : authors.get(mine.nextInt(authors.size()));
@@ -150,9 +155,10 @@ class ExactlyOnceChaosIT {
                     pause(20);
                 }
                 return null;
-            });
+            }));
         }
 
+        storeLag = new StoreLagProbe(partitions, Duration.ofSeconds(20), logs());
         long began = System.nanoTime();
         Random chaos = new Random(random.nextLong());
         boolean heldBack = false;
@@ -176,17 +182,17 @@ class ExactlyOnceChaosIT {
             }
             if (!heldBack && elapsed > run.toMillis() / 4) {
                 heldBack = true;
-                pool.submit(() -> holdBackTheStoreConsumer(Duration.ofSeconds(4)));
+                background.add(pool.submit(() -> holdBackTheStoreConsumer(Duration.ofSeconds(4))));
             }
             if (!killed && elapsed > run.toMillis() / 2) {
                 killed = true;
                 FlockProcess b = instances.getAndSet(1, null);
                 b.kill();
                 System.out.println("Chaos: instance B SIGKILLed at " + elapsed + " ms; restarting it");
-                pool.submit(() -> {
+                background.add(pool.submit(() -> {
                     instances.set(1, FlockProcess.start("chaos-b2", env));
                     return null;
-                });
+                }));
             }
             if (chaos.nextInt(3) == 0) {
                 long reader = readerIds.get(chaos.nextInt(readerIds.size()));
@@ -213,6 +219,9 @@ class ExactlyOnceChaosIT {
         posting.set(false);
         pool.shutdown();
         assertThat(pool.awaitTermination(60, TimeUnit.SECONDS)).isTrue();
+        for (var task : background) {
+            task.get(); // a poster that gave up fails the run here, with its reason
+        }
         await().atMost(Duration.ofSeconds(90)).until(() -> instances.get(1) != null);
 
         // Everyone stays connected now; give delivery the time it needs, then judge.
@@ -228,14 +237,18 @@ class ExactlyOnceChaosIT {
             // judged below with what arrived
         }
         verdict[0] = oracle.judge(readers.stream().map(ChaosReader::received).toList());
+        storeLag.close();
         int connections = readers.stream().mapToInt(ChaosReader::connections).sum();
         int refused = readers.stream().mapToInt(ChaosReader::refused).sum();
         String report = String.format("Chaos seed %d, %d s: %d authors on %d partitions, %d readers (%d from a first page), %d connections "
-                        + "(%d refused while an instance was down), %d follow changes, %d deletes, %d failed attempts retried; %s%n",
+                        + "(%d refused while an instance was down), %d follow changes, %d deletes, %d failed attempts retried, %s; %s%n",
                 seed, run.toSeconds(), authors.size(), partitions, readers.size(), fromPage.size(), connections, refused, changes,
-                deleted, failedAttempts.get(), verdict[0].summary());
+                deleted, failedAttempts.get(), storeLag.summary(), verdict[0].summary());
         System.out.print(report);
         verdict[0].problems().forEach(p -> System.out.println("  " + p));
+        if (!verdict[0].problems().isEmpty() || !verdict[0].clean()) {
+            System.out.println(forensics(""));
+        }
         Files.writeString(Path.of("target", "chaos.txt"), report, java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         assertThat(verdict[0].problems()).as(verdict[0].summary()).isEmpty();
         assertThat(verdict[0].clean()).as(verdict[0].summary()).isTrue();
@@ -267,6 +280,7 @@ class ExactlyOnceChaosIT {
     /** A request to a random live instance; on a refused connection, a 503 or no answer, again (posts keep their key). */
     private String send(String method, String path, long as, String body, String idempotencyKey) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        String lastFailure = null;
         while (true) {
             int port = livePort();
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
@@ -288,24 +302,35 @@ class ExactlyOnceChaosIT {
                     return response.body();
                 }
                 if (status != 503) {
-                    throw new IllegalStateException(method + " " + path + " answered " + status + ": " + response.body());
+                    throw new IllegalStateException(method + " " + path + " answered " + status + ": " + response.body() + forensics(path));
                 }
+                lastFailure = port + " answered 503: " + response.body();
             } catch (IOException e) {
                 // The instance died under the request; the retry goes wherever is alive.
                 retried.add(method + " " + path);
+                lastFailure = port + ": " + e;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
             failedAttempts.incrementAndGet();
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(method + " " + path + " kept failing");
+                throw new IllegalStateException(method + " " + path + " kept failing (seed " + seed + "; last: " + lastFailure + ")" + forensics(path));
             }
             pause(100);
         }
     }
 
     private final Set<String> retried = ConcurrentHashMap.newKeySet();
+
+    private static String forensics(String path) {
+        String tweet = path.startsWith("/api/tweets/") ? path.substring("/api/tweets/".length()) : null;
+        return ChaosForensics.gather(tweet, logs());
+    }
+
+    private static List<Path> logs() {
+        return List.of(Path.of("target", "it-chaos-a.log"), Path.of("target", "it-chaos-b.log"), Path.of("target", "it-chaos-b2.log"));
+    }
 
     /** A delete retried after its first attempt's answer was lost may find the tweet gone already: that is success. */
     private boolean failedAttemptFor(String path) {
