@@ -45,6 +45,9 @@ public class LiveLog {
     @Inject
     LiveConfig config;
 
+    @Inject
+    RecentDeletes deletes;
+
     private final InterestIndex index = new InterestIndex();
     private final ArrayDeque<LogEntry> ring = new ArrayDeque<>();
     private ArrayDeque<LogEntry>[] ringByPartition;
@@ -146,7 +149,10 @@ public class LiveLog {
         if (event instanceof TweetEvent tweet) {
             return TweetEvent.CREATED.equals(tweet.type())
                     ? new LogEntry(partition, offset, arrival, LogEntry.Kind.CREATED, tweet.authorId(), tweet.idValue(), 0, LiveTweet.of(tweet.tweet()))
-                    : new LogEntry(partition, offset, arrival, LogEntry.Kind.DELETED, tweet.authorId(), tweet.idValue(), 0, null);
+                    // A second record deleting the same tweet (the outbox relays at least once) is no event at all.
+                    : deletes.first(tweet.idValue())
+                    ? new LogEntry(partition, offset, arrival, LogEntry.Kind.DELETED, tweet.authorId(), tweet.idValue(), 0, null)
+                    : null;
         }
         if (event instanceof FollowEvent follow) {
             return new LogEntry(partition, offset, arrival, follow.follows() ? LogEntry.Kind.FOLLOWED : LogEntry.Kind.UNFOLLOWED,

@@ -42,6 +42,37 @@ final class ChaosForensics {
         return out.toString();
     }
 
+    /**
+     * Thread dumps of every running Flock process (three, a second apart) into target/chaos-threads-PID.txt: what the
+     * instances were busy with while the store fell behind.
+     */
+    static String threadDumps() {
+        StringBuilder out = new StringBuilder();
+        List<ProcessHandle> flocks = ProcessHandle.allProcesses()
+                .filter(p -> p.info().commandLine().map(c -> c.contains("quarkus-run.jar")).orElse(false)).toList();
+        for (int sample = 0; sample < 3; sample++) {
+            for (ProcessHandle flock : flocks) {
+                Path file = Path.of("target", "chaos-threads-" + flock.pid() + ".txt");
+                try {
+                    Process jcmd = new ProcessBuilder("jcmd", String.valueOf(flock.pid()), "Thread.print")
+                            .redirectOutput(ProcessBuilder.Redirect.appendTo(file.toFile())).redirectErrorStream(true).start();
+                    jcmd.waitFor(20, TimeUnit.SECONDS);
+                    if (sample == 0) {
+                        out.append("  thread dumps of ").append(flock.pid()).append(" in ").append(file).append('\n');
+                    }
+                } catch (Exception e) {
+                    out.append("  no thread dump of ").append(flock.pid()).append(": ").append(e).append('\n');
+                }
+            }
+            try {
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        return out.toString();
+    }
+
     private interface Part {
         String get() throws Exception;
     }

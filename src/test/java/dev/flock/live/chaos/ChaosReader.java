@@ -35,6 +35,8 @@ final class ChaosReader {
     private int connections;
     private int resets;
     private int refused;
+    private int refusedInARow;
+    private final java.util.Map<String, Integer> refusedBecause = new java.util.TreeMap<>();
 
     ChaosReader(long account, String token, Vertx vertx, WebSocketClient client, long seed, IntSupplier instancePort) {
         this.account = account;
@@ -75,6 +77,10 @@ final class ChaosReader {
         return connections;
     }
 
+    synchronized java.util.Map<String, Integer> refusedBecause() {
+        return new java.util.TreeMap<>(refusedBecause);
+    }
+
     synchronized int refused() {
         return refused;
     }
@@ -89,15 +95,29 @@ final class ChaosReader {
         caughtUp = false;
         client.connect(options).onComplete(result -> {
             if (result.failed()) {
+                long delay;
                 synchronized (this) {
                     refused++;
+                    refusedInARow++;
+                    // As the contract asks of clients: Retry-After when given, else backing off from 50 ms to 1 s.
+                    delay = Math.min(1000, 50L << Math.min(refusedInARow - 1, 5));
+                    String reason = result.cause().getClass().getSimpleName();
+                    if (result.cause() instanceof io.vertx.core.http.UpgradeRejectedException rejected) {
+                        reason = String.valueOf(rejected.getStatus());
+                        String retryAfter = rejected.getHeaders() == null ? null : rejected.getHeaders().get("Retry-After");
+                        if (retryAfter != null && retryAfter.matches("\\d+")) {
+                            delay = Math.max(delay, Long.parseLong(retryAfter) * 1000);
+                        }
+                    }
+                    refusedBecause.merge(reason, 1, Integer::sum);
                 }
-                vertx.setTimer(50, t -> connect(settled));
+                vertx.setTimer(delay, t -> connect(settled));
                 return;
             }
             var ws = result.result();
             synchronized (this) {
                 connections++;
+                refusedInARow = 0;
             }
             ws.textMessageHandler(text -> frame(new JsonObject(text)));
             ws.closeHandler(v -> vertx.setTimer(1 + random.nextInt(50), t -> connect(!cycling)));

@@ -240,9 +240,11 @@ class ExactlyOnceChaosIT {
         storeLag.close();
         int connections = readers.stream().mapToInt(ChaosReader::connections).sum();
         int refused = readers.stream().mapToInt(ChaosReader::refused).sum();
+        Map<String, Integer> refusedBecause = new java.util.TreeMap<>();
+        readers.forEach(r -> r.refusedBecause().forEach((why, n) -> refusedBecause.merge(why, n, Integer::sum)));
         String report = String.format("Chaos seed %d, %d s: %d authors on %d partitions, %d readers (%d from a first page), %d connections "
-                        + "(%d refused while an instance was down), %d follow changes, %d deletes, %d failed attempts retried, %s; %s%n",
-                seed, run.toSeconds(), authors.size(), partitions, readers.size(), fromPage.size(), connections, refused, changes,
+                        + "(%d refused: %s), %d follow changes, %d deletes, %d failed attempts retried, %s; %s%n",
+                seed, run.toSeconds(), authors.size(), partitions, readers.size(), fromPage.size(), connections, refused, refusedBecause, changes,
                 deleted, failedAttempts.get(), storeLag.summary(), verdict[0].summary());
         System.out.print(report);
         verdict[0].problems().forEach(p -> System.out.println("  " + p));

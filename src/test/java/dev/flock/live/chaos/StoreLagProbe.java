@@ -92,7 +92,7 @@ final class StoreLagProbe implements AutoCloseable {
                     if (lag > alarmNanos && !alarmed) {
                         alarmed = true;
                         System.out.printf("Chaos: partition %d has records unstored for %.1f s (stored up to %d, end %d)%s%n",
-                                p, lag / 1e9, position, ends.get(p), ChaosForensics.gather(null, logs));
+                                p, lag / 1e9, position, ends.get(p), ChaosForensics.gather(null, logs) + ChaosForensics.threadDumps());
                     }
                 }
                 Thread.sleep(500);
