@@ -158,7 +158,7 @@ class ExactlyOnceChaosIT {
             }));
         }
 
-        storeLag = new StoreLagProbe(partitions, Duration.ofSeconds(20), logs());
+        storeLag = new StoreLagProbe(partitions, Duration.ofSeconds(30), logs());
         long began = System.nanoTime();
         Random chaos = new Random(random.nextLong());
         boolean heldBack = false;
