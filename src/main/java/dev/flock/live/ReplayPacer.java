@@ -30,4 +30,18 @@ class ReplayPacer {
         }
         return Math.max(0, (until - now - BURST_NANOS) / 1_000_000);
     }
+
+    /**
+     * Milliseconds until the frames reserved so far are paid for (beyond the burst): a replay waits that long before
+     * it reads its next round, so what is read but not yet sent stays about one round per reading stream, however
+     * many streams are opening.
+     */
+    long untilTurn() {
+        long now = System.nanoTime();
+        long until;
+        synchronized (this) {
+            until = paidUntil;
+        }
+        return Math.max(0, (until - now - BURST_NANOS) / 1_000_000);
+    }
 }

@@ -3,19 +3,16 @@ package dev.flock.live;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.flock.account.RevokedSessions;
-import dev.flock.platform.ClientAddress;
 import dev.flock.platform.Problem;
-import dev.flock.platform.LocalRateLimiter;
-import dev.flock.platform.RateLimitsConfig;
 import dev.flock.timeline.StreamCursor;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
+import dev.flock.platform.ProblemException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -58,16 +55,9 @@ public class StreamAdmission {
     @Inject
     ObjectMapper json;
 
+
     @Inject
-    RateLimitsConfig limits;
-
-    /** Counted per instance: an upgrade costs the instance it reaches, and the check must not wait for PostgreSQL. */
-    private LocalRateLimiter upgrades;
-
-    @PostConstruct
-    void init() {
-        upgrades = new LocalRateLimiter(config.upgradesPerAddress(), limits.localKeys());
-    }
+    StreamOpensPerAddress opensPerAddress;
 
     void install(@Observes Router router) {
         // Browsers carry the token as a subprotocol; it becomes the Authorization header before authentication reads it.
@@ -100,7 +90,7 @@ public class StreamAdmission {
             refuse(ctx, Problem.of(503, "Service Unavailable", "This instance is shutting down; connect to another"), Duration.ofSeconds(1));
             return;
         }
-        var wait = upgrades.acquire(ClientAddress.of(ctx.request()));
+        var wait = opensPerAddress.acquire(ctx.request());
         if (wait.isPresent()) {
             refuse(ctx, Problem.of(429, "Too Many Requests", "Too many stream upgrades from this address; try again later"), wait.get());
             return;
@@ -181,7 +171,7 @@ public class StreamAdmission {
 
     private void refuse(RoutingContext ctx, Problem problem, Duration retryAfter) {
         if (retryAfter != null) {
-            ctx.response().putHeader("Retry-After", String.valueOf(Math.max(1, (retryAfter.toMillis() + 999) / 1000)));
+            ctx.response().putHeader("Retry-After", ProblemException.retryAfterSeconds(retryAfter));
         }
         try {
             ctx.response().setStatusCode(problem.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)

@@ -108,8 +108,11 @@ class StreamReplay {
             return Uni.createFrom().item(Outcome.CLOSED);
         }
         // Opens take turns to read PostgreSQL (ReplayGate), one round at a time: a turn is held for the read only,
-        // never while frames go to a client, which may be slow.
-        return gate.enter().chain(() -> read(session.accountId, original, position).eventually(gate::leave)).chain(round -> {
+        // never while frames go to a client, which may be slow. A round is read only once the pacer has room for it,
+        // so a storm of opens waits with nothing read rather than holding rounds it may not send yet.
+        long paced = pacer.untilTurn();
+        Uni<Void> turn = paced == 0 ? Uni.createFrom().voidItem() : Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(paced));
+        return turn.chain(gate::enter).chain(() -> read(session.accountId, original, position).eventually(gate::leave)).chain(round -> {
             boolean more = false;
             if (position != null) {
                 int[] perPartition = new int[position.length];

@@ -43,8 +43,13 @@ public class ProblemException extends RuntimeException {
             builder.header("WWW-Authenticate", "Bearer");
         }
         if (retryAfter != null) {
-            builder.header("Retry-After", Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+            builder.header("Retry-After", retryAfterSeconds(retryAfter));
         }
         return builder.build();
+    }
+
+    /** A Retry-After header's value: whole seconds, rounded up, at least 1. */
+    public static String retryAfterSeconds(Duration wait) {
+        return String.valueOf(Math.max(1, (wait.toMillis() + 999) / 1000));
     }
 }

@@ -2,6 +2,7 @@ package dev.flock.mastodon.streaming;
 
 import dev.flock.live.LiveConfig;
 import dev.flock.live.LiveStreams;
+import dev.flock.live.StreamOpensPerAddress;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
@@ -37,6 +38,9 @@ public class StreamingAccess {
     @Inject
     LiveConfig config;
 
+    @Inject
+    StreamOpensPerAddress opensPerAddress;
+
     void install(@Observes Router router) {
         router.route("/api/v1/streaming").order(AFTER_SECURITY).handler(context -> {
             if (!"websocket".equalsIgnoreCase(context.request().getHeader(HttpHeaders.UPGRADE))) {
@@ -57,6 +61,11 @@ public class StreamingAccess {
     Uni<StreamingCaller> caller(RoutingContext context) {
         if (streams.draining()) {
             return Uni.createFrom().failure(StreamingError.unavailable());
+        }
+        // Flock's stream opens per client address, shared with /api/stream (Mastodon's server has no such limit).
+        var wait = opensPerAddress.acquire(context.request());
+        if (wait.isPresent()) {
+            return Uni.createFrom().failure(StreamingError.tooManyOpens(wait.get()));
         }
         boolean presented = context.request().getHeader(HttpHeaders.AUTHORIZATION) != null;
         // A failed authentication would otherwise be answered by the framework (REST's words, not the streaming

@@ -2,9 +2,11 @@ package dev.flock.mastodon.streaming;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flock.platform.ProblemException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -16,10 +18,16 @@ final class StreamingError extends RuntimeException {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     final int status;
+    private final Duration retryAfter;
 
     StreamingError(int status, String message) {
+        this(status, message, null);
+    }
+
+    private StreamingError(int status, String message, Duration retryAfter) {
         super(message, null, false, false);
         this.status = status;
+        this.retryAfter = retryAfter;
     }
 
     static StreamingError missingToken() {
@@ -39,6 +47,11 @@ final class StreamingError extends RuntimeException {
         return new StreamingError(429, "This account has " + cap + " streams open on this instance already; close one first");
     }
 
+    /** Flock's limit of stream opens per client address per second (shared with /api/stream). */
+    static StreamingError tooManyOpens(Duration retryAfter) {
+        return new StreamingError(429, "Too many streams opened from this address; try again later", retryAfter);
+    }
+
     static StreamingError unavailable() {
         return new StreamingError(503, "This instance is shutting down; reconnect");
     }
@@ -49,6 +62,9 @@ final class StreamingError extends RuntimeException {
     }
 
     void send(RoutingContext context) {
+        if (retryAfter != null) {
+            context.response().putHeader("Retry-After", ProblemException.retryAfterSeconds(retryAfter));
+        }
         context.response().setStatusCode(status)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader("X-Error-Message", getMessage())

@@ -69,6 +69,11 @@ final class ChaosReader {
         return caughtUp;
     }
 
+    /** Has been caught up at least once (it hangs up every 100-800 ms, so "caught up now" says little while cycling). */
+    boolean started() {
+        return startedAt != Long.MAX_VALUE;
+    }
+
     synchronized ChaosOracle.Received received() {
         return new ChaosOracle.Received(account, List.copyOf(tweets), List.copyOf(deletes), Set.copyOf(firstPage), startedAt, resets);
     }

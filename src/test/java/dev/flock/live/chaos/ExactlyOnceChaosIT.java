@@ -137,7 +137,8 @@ class ExactlyOnceChaosIT {
             (random.nextInt(3) == 0 ? fromPage : readers).add(reader);
         }
         readers.forEach(ChaosReader::start);
-        await().atMost(Duration.ofSeconds(60)).until(() -> readers.stream().allMatch(ChaosReader::caughtUp));
+        // Each reader live once (all of them caught up at the same moment is rare on a loaded machine: they cycle).
+        await().atMost(Duration.ofSeconds(60)).until(() -> readers.stream().allMatch(ChaosReader::started));
 
         AtomicBoolean posting = new AtomicBoolean(true);
         AtomicInteger numbers = new AtomicInteger();

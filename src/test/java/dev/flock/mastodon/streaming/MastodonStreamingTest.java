@@ -49,6 +49,31 @@ class MastodonStreamingTest {
     }
 
     @Test
+    void streamOpensFromOneAddressAreLimitedAcrossProtocols() {
+        TestAccount reader = signUp("msopens");
+        String address = "192.0.2." + (1 + (int) (System.nanoTime() % 250));
+        // Server-sent event requests without a token: each one an open refused with 401 until the address's
+        // allowance for this second (20) is spent, then 429 in Mastodon's words with Retry-After.
+        List<io.restassured.response.Response> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < 60 && answers.stream().noneMatch(r -> r.statusCode() == 429); i++) {
+            answers.add(given().header("X-Forwarded-For", address).get("/api/v1/streaming/user"));
+        }
+        assertThat(answers.get(0).statusCode()).isEqualTo(401);
+        io.restassured.response.Response limited = answers.get(answers.size() - 1);
+        assertThat(limited.statusCode()).as("60 opens from one address within about a second").isEqualTo(429);
+        assertThat(limited.jsonPath().getString("error")).contains("Too many streams opened from this address");
+        assertThat(limited.header("X-Error-Message")).contains("Too many streams opened");
+        assertThat(Integer.parseInt(limited.header("Retry-After"))).isBetween(1, 2);
+        // The same address's Flock streams are refused too: one allowance for every protocol (with allowances of
+        // their own, the first 20 would all open).
+        List<Integer> flock = new java.util.ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            flock.add(TestStream.upgradeStatus(reader.token(), "", o -> o.addHeader("X-Forwarded-For", address)));
+        }
+        assertThat(flock).contains(429);
+    }
+
+    @Test
     void mastodonAndFlockStreamsShareTheCapOfStreamsPerAccount() {
         TestAccount reader = signUp("mscap");
         String token = MastodonTestApi.token(reader);
