@@ -68,7 +68,7 @@ class MastodonStreamingTest {
         // their own, the first 20 would all open).
         List<Integer> flock = new java.util.ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            flock.add(TestStream.upgradeStatus(reader.token(), "", o -> o.addHeader("X-Forwarded-For", address)));
+            flock.add(TestStream.upgradeStatus(reader.token(), "", o -> o.putHeader("X-Forwarded-For", address)));
         }
         assertThat(flock).contains(429);
     }
