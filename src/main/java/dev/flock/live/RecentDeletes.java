@@ -1,5 +1,6 @@
 package dev.flock.live;
 
+import dev.flock.platform.BoundedMap;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -12,7 +13,6 @@ import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -37,12 +37,7 @@ public class RecentDeletes {
     @Inject
     Pool pool;
 
-    private final Map<Long, Boolean> deleted = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-            return size() > CAPACITY;
-        }
-    };
+    private final Map<Long, Boolean> deleted = new BoundedMap<>(CAPACITY, false);
 
     // Before SmallRye Reactive Messaging starts the live consumer (LIBRARY_BEFORE).
     void seed(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent event) {

@@ -1,8 +1,6 @@
 package dev.flock.platform;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -64,17 +62,9 @@ public final class LocalRateLimiter {
     }
 
     /** Keys in access order, the eldest dropped past the bound. */
-    private static final class Segment extends LinkedHashMap<String, long[]> {
-        private final int maxKeys;
-
+    private static final class Segment extends BoundedMap<String, long[]> {
         Segment(int maxKeys) {
-            super(16, 0.75f, true);
-            this.maxKeys = maxKeys;
-        }
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, long[]> eldest) {
-            return size() > maxKeys;
+            super(maxKeys, true);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.flock.tweet;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.flock.platform.BoundedMap;
 import dev.flock.platform.LogEnds;
 import dev.flock.platform.Problem;
 import dev.flock.platform.ProblemException;
@@ -20,7 +21,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -69,12 +69,7 @@ public class IdempotentPosts {
     @Inject
     TimelineLog log;
 
-    private final Map<String, Attempt> recent = new LinkedHashMap<>(1024, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Attempt> eldest) {
-            return size() > MAX_REMEMBERED;
-        }
-    };
+    private final Map<String, Attempt> recent = new BoundedMap<>(MAX_REMEMBERED, false);
 
     void start(@Observes StartupEvent event) {
         // Claims older than the window answer nothing any more; each instance sweeps them now and then.
