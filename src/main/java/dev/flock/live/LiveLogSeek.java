@@ -42,6 +42,9 @@ public class LiveLogSeek implements KafkaConsumerRebalanceListener {
     @Inject
     LiveConfig config;
 
+    @Inject
+    RecentDeletes deletes;
+
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
@@ -55,6 +58,8 @@ public class LiveLogSeek implements KafkaConsumerRebalanceListener {
             } else {
                 if (stored == null) {
                     stored = storedPositions();
+                    // After the positions: a delete applied by then lies below where reading starts.
+                    deletes.seed();
                 }
                 long end = ends.getOrDefault(tp, 0L);
                 start = Math.max(Math.max(0, end - perPartition), stored.getOrDefault(tp.partition(), 0L));

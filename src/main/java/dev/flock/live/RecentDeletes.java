@@ -1,15 +1,11 @@
 package dev.flock.live;
 
 import dev.flock.platform.BoundedMap;
-import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import jakarta.interceptor.Interceptor;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -22,8 +18,8 @@ import java.util.Map;
  * relay (the chaos test saw the same delete at offsets 291 and 292 of one partition, and a reader got it twice). The
  * first record is the delete: it is the one the store records (tweets.deleted_offset) and replays send.
  *
- * <p>This instance's live consumer starts at the stored position; a delete stored before that is loaded at start
- * from PostgreSQL (the last {@value #SEED_HOURS} hours of deletes, the newest {@value #CAPACITY} at most), so a
+ * <p>This instance's live consumer starts at the stored position; a delete the store applied before that is loaded
+ * then from PostgreSQL (the last {@value #SEED_HOURS} hours of deletes, the newest {@value #CAPACITY} at most), so a
  * duplicate arriving after a restart is recognised too. Bounded: beyond {@value #CAPACITY} deletes the oldest are
  * forgotten (a duplicate of one of those would be sent again).
  */
@@ -39,11 +35,19 @@ public class RecentDeletes {
 
     private final Map<Long, Boolean> deleted = new BoundedMap<>(CAPACITY, false);
 
-    // Before SmallRye Reactive Messaging starts the live consumer (LIBRARY_BEFORE).
-    void seed(@Observes @Priority(Interceptor.Priority.PLATFORM_BEFORE + 10) StartupEvent event) {
+    /**
+     * Loads the deletes the store has applied, when this instance's live consumer takes its start positions (from
+     * {@link LiveLogSeek}, right after reading the stored positions): every delete whose first record lies below
+     * where the consumer starts is known from then on.
+     */
+    void seed() {
         try {
+            // Only deletes the store has applied from the log (deleted_offset set): their first record lies below the
+            // stored position, where this instance's live consumer starts. A DELETE request marks its row
+            // (deleted_at) before its record is in the log; seeding that one would drop its first record as a repeat
+            // and its streams would never get the delete.
             var rows = pool.preparedQuery("SELECT id FROM tweets WHERE deleted_at > now() - $1 * interval '1 hour' "
-                            + "ORDER BY deleted_at LIMIT " + CAPACITY)
+                            + "AND deleted_offset IS NOT NULL ORDER BY deleted_at LIMIT " + CAPACITY)
                     .execute(Tuple.of(SEED_HOURS)).await().atMost(Duration.ofSeconds(10));
             synchronized (deleted) {
                 for (Row row : rows) {
